@@ -1,0 +1,296 @@
+#include "eventlog/log_files.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace sparkplane::eventlog {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::string_view kInProgress = ".inprogress";
+constexpr std::string_view kCompact = ".compact";
+constexpr std::string_view kRollingPrefix = "eventlog_v2_";
+constexpr size_t kMaxErrors = 16;
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+int64_t MtimeMillis(const fs::path& p) {
+  struct stat st;
+  if (::stat(p.c_str(), &st) != 0) return 0;
+  return static_cast<int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
+}
+
+struct ParsedName {
+  std::string base;
+  Codec codec = Codec::kNone;
+  bool in_progress = false;
+  bool compact = false;
+};
+
+// "<base>[.<codec>][.compact][.inprogress]" → parts; the codec is the last dot-suffix.
+ParsedName ParseFileName(std::string_view name) {
+  ParsedName out;
+  if (EndsWith(name, kInProgress)) {
+    out.in_progress = true;
+    name.remove_suffix(kInProgress.size());
+  }
+  if (EndsWith(name, kCompact)) {
+    out.compact = true;
+    name.remove_suffix(kCompact.size());
+  }
+  if (auto dot = name.rfind('.'); dot != std::string_view::npos) {
+    if (auto codec = CodecFromName(name.substr(dot + 1))) {
+      out.codec = *codec;
+      name = name.substr(0, dot);
+    }
+  }
+  out.base = std::string(name);
+  return out;
+}
+
+Result<LogLayout> ResolveRolling(const fs::path& dir) {
+  LogLayout layout;
+  layout.root = dir;
+  layout.rolling = true;
+  layout.name = dir.filename().string().substr(kRollingPrefix.size());
+  struct Numbered {
+    uint64_t index;
+    LogFile file;
+    bool compact;
+  };
+  std::vector<Numbered> events;
+  bool have_status = false;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string fname = entry.path().filename().string();
+    if (fname.starts_with("appstatus_")) {
+      have_status = true;
+      layout.in_progress = EndsWith(fname, kInProgress);
+      continue;
+    }
+    if (!fname.starts_with("events_")) continue;
+    std::string_view rest = std::string_view(fname).substr(7);
+    uint64_t n = 0;
+    auto [ptr, err] = std::from_chars(rest.data(), rest.data() + rest.size(), n);
+    if (err != std::errc() || ptr == rest.data() || *ptr != '_') continue;
+    ParsedName parsed = ParseFileName(fname);
+    std::error_code size_ec;
+    uint64_t size = entry.file_size(size_ec);
+    events.push_back({n, LogFile{entry.path(), parsed.codec, size_ec ? 0 : size}, parsed.compact});
+  }
+  if (ec) return Fail(ErrorCode::kIo, fmt::format("cannot list {}: {}", dir.string(), ec.message()));
+  if (!have_status) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                fmt::format("rolling event log {} has no appstatus file", dir.string()));
+  }
+  if (events.empty()) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                fmt::format("rolling event log {} has no event files", dir.string()));
+  }
+  std::sort(events.begin(), events.end(),
+            [](const Numbered& a, const Numbered& b) { return a.index < b.index; });
+  size_t start = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].compact) start = i;
+  }
+  for (size_t i = start; i < events.size(); ++i) {
+    layout.total_bytes += events[i].file.size;
+    layout.last_modified_ms = std::max(layout.last_modified_ms, MtimeMillis(events[i].file.path));
+    layout.files.push_back(std::move(events[i].file));
+  }
+  return layout;
+}
+
+}  // namespace
+
+Result<LogLayout> ResolveLog(const fs::path& path) {
+  std::error_code ec;
+  auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) {
+    return Fail(ErrorCode::kNotFound, fmt::format("event log {} not found", path.string()));
+  }
+  if (fs::is_directory(status)) {
+    if (!path.filename().string().starts_with(kRollingPrefix)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("{} is a directory but not an eventlog_v2_ log", path.string()));
+    }
+    return ResolveRolling(path);
+  }
+  LogLayout layout;
+  layout.root = path;
+  ParsedName parsed = ParseFileName(path.filename().string());
+  layout.name = parsed.base;
+  layout.in_progress = parsed.in_progress;
+  uint64_t size = fs::file_size(path, ec);
+  layout.files.push_back(LogFile{path, parsed.codec, ec ? 0 : size});
+  layout.total_bytes = ec ? 0 : size;
+  layout.last_modified_ms = MtimeMillis(path);
+  return layout;
+}
+
+std::vector<fs::path> ListLogs(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.empty() || name[0] == '.' || name[0] == '_' || EndsWith(name, ".tmp")) continue;
+    std::error_code type_ec;
+    if (entry.is_directory(type_ec)) {
+      if (name.starts_with(kRollingPrefix)) out.push_back(entry.path());
+    } else if (entry.is_regular_file(type_ec)) {
+      out.push_back(entry.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+LogReader::LogReader(fs::path path, size_t chunk_bytes)
+    : path_(std::move(path)), chunk_bytes_(std::max<size_t>(chunk_bytes, 4096)) {}
+
+LogReader::~LogReader() = default;
+
+void LogReader::AddError(std::string message) {
+  if (stats_.errors.size() < kMaxErrors) stats_.errors.push_back(std::move(message));
+}
+
+Status LogReader::Refresh() {
+  // A finished single-file log is renamed to drop ".inprogress".
+  std::error_code ec;
+  if (!fs::exists(path_, ec) && EndsWith(path_.string(), kInProgress)) {
+    std::string s = path_.string();
+    fs::path renamed = s.substr(0, s.size() - kInProgress.size());
+    if (fs::exists(renamed, ec)) path_ = renamed;
+  }
+  auto layout = ResolveLog(path_);
+  if (!layout) return tl::unexpected(layout.error());
+  if (!layout_.files.empty() && file_index_ < layout_.files.size()) {
+    // Keep reading the same file even if the list shifted or the file was renamed.
+    const fs::path current = layout_.files[file_index_].path;
+    auto current_base = ParseFileName(current.filename().string()).base;
+    for (size_t i = 0; i < layout->files.size(); ++i) {
+      if (ParseFileName(layout->files[i].path.filename().string()).base == current_base) {
+        file_index_ = i;
+        break;
+      }
+    }
+  }
+  layout_ = std::move(*layout);
+  return Ok();
+}
+
+Status LogReader::Poll(LineSink& sink) {
+  if (auto st = Refresh(); !st) return st;
+  while (file_index_ < layout_.files.size()) {
+    bool is_last = file_index_ + 1 == layout_.files.size();
+    ReadFile(file_index_, is_last, sink);
+    if (is_last) break;
+    // A finished earlier file of a rolling log: its tail must be complete.
+    if (decoder_ && decoder_->pending_bytes() > 0 && !file_corrupt_) {
+      ++stats_.corrupt_files;
+      AddError(fmt::format("{}: truncated final block", layout_.files[file_index_].path.string()));
+    }
+    SplitLines(sink, /*flush_tail=*/true);
+    ++file_index_;
+    file_offset_ = 0;
+    file_corrupt_ = false;
+    decoder_.reset();
+  }
+  bool complete = !layout_.in_progress;
+  if (complete) {
+    stats_.truncated_tail = !buffer_.empty() || (decoder_ && decoder_->pending_bytes() > 0);
+    SplitLines(sink, /*flush_tail=*/true);
+  } else {
+    stats_.truncated_tail = !buffer_.empty();
+  }
+  return Ok();
+}
+
+void LogReader::ReadFile(size_t index, bool /*is_last*/, LineSink& sink) {
+  const LogFile& file = layout_.files[index];
+  if (file_corrupt_) return;
+  if (!decoder_) decoder_ = MakeDecoder(file.codec);
+  int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    AddError(fmt::format("{}: cannot open: {}", file.path.string(), std::strerror(errno)));
+    return;
+  }
+  bool plain = file.codec == Codec::kNone;
+  while (true) {
+    ssize_t n;
+    if (plain) {
+      // Read straight into the line buffer; no copy through the decoder.
+      size_t old_size = buffer_.size();
+      buffer_.resize(old_size + chunk_bytes_);
+      n = ::pread(fd, buffer_.data() + old_size, chunk_bytes_, static_cast<off_t>(file_offset_));
+      buffer_.resize(old_size + (n > 0 ? static_cast<size_t>(n) : 0));
+      if (n > 0) stats_.decoded_bytes += static_cast<uint64_t>(n);
+    } else {
+      read_chunk_.resize(chunk_bytes_);
+      n = ::pread(fd, read_chunk_.data(), chunk_bytes_, static_cast<off_t>(file_offset_));
+      if (n > 0) {
+        size_t before = buffer_.size();
+        auto st = decoder_->Feed(std::string_view(read_chunk_.data(), static_cast<size_t>(n)),
+                                 buffer_);
+        stats_.decoded_bytes += buffer_.size() - before;
+        if (!st) {
+          ++stats_.corrupt_files;
+          AddError(fmt::format("{}: {}", file.path.string(), st.error().message));
+          file_corrupt_ = true;
+          file_offset_ += static_cast<uint64_t>(n);
+          stats_.compressed_bytes += static_cast<uint64_t>(n);
+          break;
+        }
+      }
+    }
+    if (n <= 0) {
+      if (n < 0) AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(errno)));
+      break;
+    }
+    file_offset_ += static_cast<uint64_t>(n);
+    stats_.compressed_bytes += static_cast<uint64_t>(n);
+    SplitLines(sink, /*flush_tail=*/false);
+  }
+  ::close(fd);
+  SplitLines(sink, /*flush_tail=*/false);
+}
+
+void LogReader::SplitLines(LineSink& sink, bool flush_tail) {
+  if (buffer_.empty()) return;
+  buffer_.reserve(buffer_.size() + kLinePadding);
+  const char* begin = buffer_.data();
+  const char* end = begin + buffer_.size();
+  const char* pos = begin;
+  while (pos < end) {
+    const char* nl = static_cast<const char*>(std::memchr(pos, '\n', static_cast<size_t>(end - pos)));
+    if (!nl) break;
+    std::string_view line(pos, static_cast<size_t>(nl - pos));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    ++stats_.lines;
+    if (!line.empty()) sink.OnLine(line);
+    pos = nl + 1;
+  }
+  if (flush_tail && pos < end) {
+    ++stats_.lines;
+    sink.OnLine(std::string_view(pos, static_cast<size_t>(end - pos)));
+    pos = end;
+  }
+  buffer_.erase(0, static_cast<size_t>(pos - begin));
+}
+
+Result<ReadStats> ReadLog(const fs::path& path, LineSink& sink) {
+  LogReader reader(path);
+  if (auto st = reader.Poll(sink); !st) return tl::unexpected(st.error());
+  return reader.stats();
+}
+
+}  // namespace sparkplane::eventlog

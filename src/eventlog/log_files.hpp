@@ -1,0 +1,97 @@
+// Event-log layouts on disk (single file or rolling eventlog_v2_ directory) and an incremental
+// line reader over a log's decoded bytes that follows a growing (.inprogress) log.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "eventlog/codec.hpp"
+
+namespace sparkplane::eventlog {
+
+struct LogFile {
+  std::filesystem::path path;
+  Codec codec = Codec::kNone;
+  uint64_t size = 0;
+};
+
+struct LogLayout {
+  std::filesystem::path root;  // the single file, or the eventlog_v2_ directory
+  std::string name;            // sanitized app[_attempt] name, without codec/.inprogress suffixes
+  bool rolling = false;
+  bool in_progress = false;  // .inprogress file, or rolling dir whose appstatus marker says so
+  std::vector<LogFile> files;  // in replay order (rolling: from the last .compact file on)
+  int64_t last_modified_ms = 0;
+  uint64_t total_bytes = 0;  // on-disk (compressed) bytes of `files`
+};
+
+// Resolves a single-file log or an eventlog_v2_ directory. Rolling directories without an
+// appstatus marker or without event files are refused (kFailedPrecondition), like Spark.
+Result<LogLayout> ResolveLog(const std::filesystem::path& path);
+
+// Event-log candidates directly under `dir` (files and eventlog_v2_ directories), sorted by name.
+// Hidden files and Spark's own temporary files are skipped.
+std::vector<std::filesystem::path> ListLogs(const std::filesystem::path& dir);
+
+// Receives complete lines (without '\n'). The bytes after line.end() are readable for at least
+// kLinePadding bytes (simdjson's padding), but their content is unspecified.
+class LineSink {
+ public:
+  virtual ~LineSink() = default;
+  virtual void OnLine(std::string_view line) = 0;
+};
+inline constexpr size_t kLinePadding = 64;
+
+struct ReadStats {
+  uint64_t compressed_bytes = 0;  // on-disk bytes consumed
+  uint64_t decoded_bytes = 0;     // uncompressed bytes produced
+  uint64_t lines = 0;
+  uint64_t corrupt_files = 0;  // files whose codec stream was damaged (rest of file skipped)
+  bool truncated_tail = false;  // the log ended inside a block or a line
+  std::vector<std::string> errors;  // first few error messages, for reports
+};
+
+// Reads a log incrementally: each Poll() consumes only bytes appended since the last call
+// (and, for rolling logs, files added since). Not thread-safe; one reader per log.
+class LogReader {
+ public:
+  explicit LogReader(std::filesystem::path path, size_t chunk_bytes = 4u << 20);
+  ~LogReader();
+  LogReader(const LogReader&) = delete;
+  LogReader& operator=(const LogReader&) = delete;
+
+  // Delivers every complete new line to `sink`. When the log is complete (not in progress), a
+  // final line without '\n' is delivered too. Damaged streams are skipped and counted, not fatal;
+  // an error is returned only if the log cannot be found or resolved at all.
+  [[nodiscard]] Status Poll(LineSink& sink);
+
+  const ReadStats& stats() const { return stats_; }
+  const LogLayout& layout() const { return layout_; }
+
+ private:
+  Status Refresh();
+  void ReadFile(size_t index, bool is_last, LineSink& sink);
+  void SplitLines(LineSink& sink, bool flush_tail);
+  void AddError(std::string message);
+
+  std::filesystem::path path_;
+  size_t chunk_bytes_;
+  LogLayout layout_;
+  size_t file_index_ = 0;
+  uint64_t file_offset_ = 0;
+  bool file_corrupt_ = false;
+  std::unique_ptr<StreamDecoder> decoder_;
+  std::string buffer_;  // decoded bytes not yet split into lines
+  std::string read_chunk_;
+  ReadStats stats_;
+};
+
+// Reads a whole log in one pass (a convenience over LogReader).
+Result<ReadStats> ReadLog(const std::filesystem::path& path, LineSink& sink);
+
+}  // namespace sparkplane::eventlog
