@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs everything sparkplane needs on a fresh Debian 12 machine; safe to run again (seconds).
+#   scripts/setup.sh          build packages + the Spark runtime venv
+#   scripts/setup.sh --test   also the test clients (Airflow provider, PostgreSQL server, ...)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+want_test=0
+[[ "${1:-}" == "--test" ]] && want_test=1
+
+PYSPARK_VERSION=4.0.1
+AIRFLOW_VERSION=2.10.5
+PROVIDER_VERSION=1.1.4
+
+apt_packages=(build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
+  libsimdjson-dev libsqlite3-dev libpq-dev libzstd-dev liblz4-dev libsnappy-dev liblzf-dev
+  libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev libexpected-dev libgtest-dev libgmock-dev
+  libbenchmark-dev zstd procps)
+if (( want_test )); then
+  apt_packages+=(postgresql-15 postgresql-client-15)
+fi
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if (( ${#missing[@]} )); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo=""; (( EUID != 0 )) && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+venv="$root/.venv"
+stamp="$venv/.sparkplane-runtime-$PYSPARK_VERSION"
+if [[ ! -f "$stamp" ]]; then
+  echo "setup: creating $venv with pyspark $PYSPARK_VERSION"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q "pyspark==$PYSPARK_VERSION"
+  touch "$stamp"
+fi
+
+if (( want_test )); then
+  tstamp="$venv/.sparkplane-test-$AIRFLOW_VERSION-$PROVIDER_VERSION"
+  if [[ ! -f "$tstamp" ]]; then
+    echo "setup: installing test clients (Airflow $AIRFLOW_VERSION, ocean-spark-airflow-provider $PROVIDER_VERSION)"
+    "$venv/bin/pip" install -q "apache-airflow==$AIRFLOW_VERSION" \
+      "ocean-spark-airflow-provider==$PROVIDER_VERSION" "pyspark==$PYSPARK_VERSION" pytest requests
+    touch "$tstamp"
+  fi
+fi
+echo "setup: ok"
