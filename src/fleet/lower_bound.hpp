@@ -1,0 +1,55 @@
+// Cost lower bound: per instant, the cheapest fractional cover of demanded CPU and memory by
+// instance types (allocatable capacity), integrated over time (infra-tuning.md §A8).
+// Demand has two classes: pods that need on-demand nodes (drivers) and pods that may use spot
+// or on-demand (executors). The LP has four rows (on-demand cpu/mem, total cpu/mem).
+#pragma once
+
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "fleet/catalog.hpp"
+#include "fleet/trace.hpp"
+
+namespace sparkplane::fleet {
+
+class LowerBoundModel {
+ public:
+  // on_demand_types / spot_types: catalog indices allowed for each capacity type.
+  LowerBoundModel(const Catalog& catalog, const std::vector<int>& on_demand_types,
+                  const std::vector<int>& spot_types);
+
+  // Minimum $/h of a fractional fleet covering `on_demand_only` with on-demand capacity and
+  // on_demand_only + flexible with any capacity. Returns +inf if some demand cannot be covered.
+  double CostPerHour(const Resources& on_demand_only, const Resources& flexible) const;
+
+  size_t ColumnCount() const { return columns_.size(); }
+
+ private:
+  struct Column {
+    double cost;
+    double cpu;  // cores
+    double mem;  // GiB
+    bool on_demand;
+  };
+  std::vector<Column> columns_;
+  mutable std::map<std::tuple<int64_t, int64_t, int64_t, int64_t>, double> cache_;
+};
+
+// Generic small LP: min c·x s.t. A x ≥ b, x ≥ 0, at most 4 rows. Returns +inf if infeasible.
+// Exposed for tests.
+double SolveCoveringLp(const std::vector<std::vector<double>>& columns,
+                       const std::vector<double>& costs, const std::vector<double>& demand);
+
+struct LowerBoundResult {
+  double usd = 0;
+  int64_t unschedulable_pods = 0;  // pods no allowed type can host; excluded from the bound
+};
+
+// Integrates the LP over the trace with every pod at its earliest possible start
+// (drivers at request_s, executors at max(request_s, driver request_s)).
+LowerBoundResult ComputeLowerBound(const Trace& trace, const LowerBoundModel& model,
+                                   const Catalog& catalog, const std::vector<int>& on_demand_types,
+                                   const std::vector<int>& spot_types);
+
+}  // namespace sparkplane::fleet

@@ -1,0 +1,729 @@
+#include "fleet/policies.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+
+namespace sparkplane::fleet {
+namespace {
+
+Resources FreeOf(const SimNode& n) { return n.allocatable - n.used; }
+
+bool GroupAccepts(const NodeGroup& g, Role role) {
+  return role == Role::kDriver ? g.accepts_drivers : g.accepts_executors;
+}
+
+// Budget of nodes that may be disrupted at once: a fraction, rounded up (Karpenter's rule).
+int Budget(double fraction, size_t nodes) {
+  return std::max(1, static_cast<int>(std::ceil(fraction * static_cast<double>(nodes))));
+}
+
+// ---------------------------------------------------------------------------------------
+// sparkplane
+class SparkplanePolicy : public Policy {
+ public:
+  SparkplanePolicy(const Catalog& catalog, const std::vector<NodeGroup>& groups,
+                   SparkplanePolicyOptions options)
+      : scheduler_(catalog, groups), options_(options), unit_(groups.size()) {}
+
+  std::string Name() const override { return "sparkplane"; }
+
+  void Step(SimState& s) override {
+    Schedule(s);
+    ProvisionHeadroom(s);
+    ScaleDown(s);
+    if (options_.consolidation) Consolidate(s);
+  }
+
+ private:
+  void Schedule(SimState& s) {
+    if (s.Pending().empty()) return;
+    std::vector<int> node_ids;
+    std::vector<NodeView> views;
+    for (int n : s.LiveNodes()) {
+      auto& node = s.Nodes()[n];
+      node_ids.push_back(n);
+      views.push_back({node.group, FreeOf(node), node.ready, !node.cordoned});
+    }
+    std::vector<int> pending = s.Pending();
+    std::sort(pending.begin(), pending.end());  // deterministic order independent of history
+    std::vector<PodView> pods;
+    for (int p : pending) pods.push_back({s.Pods()[p].request, s.Pods()[p].role});
+    PassResult pass = scheduler_.Pass(views, pods);
+    for (auto [i, v] : pass.placements) {
+      Remember(s, pending[i], views[v].group);
+      s.Bind(pending[i], node_ids[v]);
+    }
+    for (int i : pass.unschedulable) {
+      auto& p = s.Pods()[pending[i]];
+      s.MarkUnschedulable(pending[i],
+                          fmt::format("no instance type allowed for a {} fits {} mCPU / {} MiB",
+                                      RoleName(p.role), p.request.cpu_milli, p.request.memory_mib));
+    }
+    for (auto& launch : pass.launches) {
+      int node = s.Launch(launch.type, launch.group);
+      for (int i : launch.pods) {
+        Remember(s, pending[i], launch.group);
+        s.Bind(pending[i], node);
+      }
+    }
+  }
+
+  // The headroom slot of a group has the shape of the last pod placed there.
+  void Remember(const SimState& s, int pod, int group) { unit_[group] = s.Pods()[pod].request; }
+
+  // Slots of `unit` that fit in the free space of the group's live nodes, skipping `except`.
+  int64_t FreeUnits(const SimState& s, int group, const Resources& unit, int except) const {
+    int64_t units = 0;
+    for (int n : s.LiveNodes()) {
+      auto& node = s.Nodes()[n];
+      if (n == except || node.group != group || node.cordoned) continue;
+      Resources f = FreeOf(node);
+      units += std::min(f.cpu_milli / std::max<int64_t>(1, unit.cpu_milli),
+                        f.memory_mib / std::max<int64_t>(1, unit.memory_mib));
+    }
+    return units;
+  }
+
+  int64_t UnitsNeeded(const SimState& s, int group) const {
+    const Resources& unit = unit_[group];
+    if (unit.cpu_milli <= 0) return 0;
+    Resources requested{};
+    for (int n : s.LiveNodes()) {
+      if (s.Nodes()[n].group == group) requested += s.Nodes()[n].used;
+    }
+    if (requested.cpu_milli == 0 && requested.memory_mib == 0) return 0;
+    double cpu = options_.headroom_fraction * static_cast<double>(requested.cpu_milli) +
+                 static_cast<double>(options_.headroom_manual.cpu_milli);
+    double mem = options_.headroom_fraction * static_cast<double>(requested.memory_mib) +
+                 static_cast<double>(options_.headroom_manual.memory_mib);
+    double units = std::max(cpu / static_cast<double>(unit.cpu_milli),
+                            mem / static_cast<double>(std::max<int64_t>(1, unit.memory_mib)));
+    return static_cast<int64_t>(std::ceil(units - 1e-9));
+  }
+
+  void ProvisionHeadroom(SimState& s) {
+    if (options_.headroom_fraction <= 0 && options_.headroom_manual.cpu_milli <= 0) return;
+    for (int g = 0; g < static_cast<int>(unit_.size()); ++g) {
+      int64_t missing = UnitsNeeded(s, g) - FreeUnits(s, g, unit_[g], -1);
+      if (missing <= 0 || !scheduler_.GroupFits(g, unit_[g])) continue;
+      auto planned = scheduler_.PlanNodes(g, {}, {}, static_cast<int>(missing), unit_[g]);
+      for (auto& n : planned) s.Launch(n.type, g);
+    }
+  }
+
+  void ScaleDown(SimState& s) {
+    for (int n : std::vector<int>(s.LiveNodes())) {
+      auto& node = s.Nodes()[n];
+      if (!node.pods.empty() || node.cordoned || !node.ready) continue;
+      double due = node.idle_since_s + options_.empty_ttl_s;
+      if (s.Now() < due) {
+        s.WakeAt(due);
+        continue;
+      }
+      // Keep the node if removing it would leave less free capacity than the headroom.
+      int g = node.group;
+      if (unit_[g].cpu_milli > 0 && FreeUnits(s, g, unit_[g], n) < UnitsNeeded(s, g)) continue;
+      s.Terminate(n);
+    }
+  }
+
+  void Consolidate(SimState& s) {
+    double now = s.Now();
+    if (underused_since_.size() < s.Nodes().size()) {
+      underused_since_.resize(s.Nodes().size(), -1);
+    }
+    std::vector<int> candidates;
+    for (int n : s.LiveNodes()) {
+      auto& node = s.Nodes()[n];
+      double cpu = static_cast<double>(node.used.cpu_milli) / node.allocatable.cpu_milli;
+      double mem = static_cast<double>(node.used.memory_mib) / node.allocatable.memory_mib;
+      bool under = node.ready && !node.cordoned && node.drivers == 0 && !node.pods.empty() &&
+                   std::max(cpu, mem) < options_.consolidation_utilisation;
+      if (!under) {
+        underused_since_[n] = -1;
+        continue;
+      }
+      if (underused_since_[n] < 0) underused_since_[n] = now;
+      double due = std::max(underused_since_[n] + options_.consolidation_quiet_s,
+                            node.launch_s + options_.min_node_age_s);
+      if (now >= due) {
+        candidates.push_back(n);
+      } else {
+        s.WakeAt(due);
+      }
+    }
+    if (candidates.empty() || now < next_consolidation_) return;
+    next_consolidation_ = now + options_.consolidation_interval_s;
+    // Most expensive per used core first: that is where the saving is.
+    std::sort(candidates.begin(), candidates.end(), [&](int a, int b) {
+      auto& na = s.Nodes()[a];
+      auto& nb = s.Nodes()[b];
+      double ua = na.price_per_hour / std::max<int64_t>(1, na.used.cpu_milli);
+      double ub = nb.price_per_hour / std::max<int64_t>(1, nb.used.cpu_milli);
+      return ua > ub || (ua == ub && a < b);
+    });
+    int budget = Budget(options_.budget_fraction, s.LiveNodes().size());
+    std::vector<char> removing(s.Nodes().size(), 0);
+    for (int c : candidates) removing[c] = 1;
+    std::map<int, Resources> free;
+    for (int n : s.LiveNodes()) free[n] = FreeOf(s.Nodes()[n]);
+    for (int c : candidates) {
+      if (budget == 0) break;
+      // Every pod must move to a ready node that is not itself being consolidated; best fit.
+      std::vector<std::pair<int, int>> moves;
+      std::map<int, Resources> trial = free;
+      bool ok = true;
+      for (int p : s.Nodes()[c].pods) {
+        auto& pod = s.Pods()[p];
+        int best = -1;
+        int64_t best_left = std::numeric_limits<int64_t>::max();
+        for (int n : s.LiveNodes()) {
+          auto& node = s.Nodes()[n];
+          if (removing[n] || !node.ready || node.cordoned) continue;
+          if (!GroupAccepts(s.Groups()[node.group], pod.role)) continue;
+          if (!trial[n].Fits(pod.request)) continue;
+          int64_t left = trial[n].cpu_milli - pod.request.cpu_milli;
+          if (left < best_left) {
+            best_left = left;
+            best = n;
+          }
+        }
+        if (best < 0) {
+          ok = false;
+          break;
+        }
+        trial[best] -= pod.request;
+        moves.emplace_back(p, best);
+      }
+      if (!ok) {
+        removing[c] = 0;  // stays; others may move onto it
+        continue;
+      }
+      free = std::move(trial);
+      for (auto [p, target] : moves) {
+        s.Evict(p, true);
+        s.Bind(p, target);
+      }
+      s.Terminate(c);
+      --budget;
+    }
+  }
+
+  Scheduler scheduler_;
+  SparkplanePolicyOptions options_;
+  std::vector<Resources> unit_;
+  std::vector<double> underused_since_;
+  double next_consolidation_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// karpenter-like: §A1 provisioning (CPU-desc FFD, existing → in-flight (fewest pods) → new
+// claim, 60 cheapest options, PCO = lowest interruption band then cheapest) and §A2
+// consolidation (emptiness, multi-node prefix search, single-node; delete-only because the
+// executor pool is spot and spot-to-spot consolidation is off by default; 10% budget).
+class KarpenterLikePolicy : public Policy {
+ public:
+  KarpenterLikePolicy(const Catalog& catalog, const std::vector<NodeGroup>& groups,
+                      KarpenterLikeOptions options)
+      : catalog_(catalog), groups_(groups), options_(options) {}
+
+  std::string Name() const override { return "karpenter-like"; }
+
+  void Step(SimState& s) override {
+    BindToReadyNodes(s);
+    Provision(s);
+    if (s.Now() >= next_poll_) {
+      next_poll_ = s.Now() + options_.poll_s;
+      Consolidate(s);
+    }
+    if (!s.LiveNodes().empty()) s.WakeAt(next_poll_);
+  }
+
+ private:
+  // kube-scheduler binds to nodes as they become ready; we use Karpenter's own view (lowest
+  // index that fits), which packs at least as well as the default spreading score.
+  void BindToReadyNodes(SimState& s) {
+    std::vector<int> pending = s.Pending();
+    std::sort(pending.begin(), pending.end());
+    for (int p : pending) {
+      auto& pod = s.Pods()[p];
+      for (int n : s.LiveNodes()) {
+        auto& node = s.Nodes()[n];
+        if (!node.ready || node.cordoned || !GroupAccepts(groups_[node.group], pod.role)) continue;
+        if (FreeOf(node).Fits(pod.request)) {
+          s.Bind(p, n);
+          break;
+        }
+      }
+    }
+  }
+
+  std::vector<int> PoolsFor(Role role, const Resources& r) const {
+    // Driver pool is on-demand; executor pool is spot (Karpenter prefers spot when a pool
+    // allows both); a pod no spot type fits falls back to the on-demand pool.
+    std::vector<int> out;
+    for (int g : GroupsForRole(groups_, role)) {
+      for (int t : groups_[g].types) {
+        if (catalog_.Type(t).allocatable.Fits(r)) {
+          out.push_back(g);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  void Provision(SimState& s) {
+    if (s.Pending().empty()) {
+      batch_start_ = -1;
+      return;
+    }
+    double now = s.Now();
+    size_t n_pending = s.Pending().size();
+    if (batch_start_ < 0) {
+      batch_start_ = now;
+      last_growth_ = now;
+    } else if (n_pending > last_pending_count_) {
+      last_growth_ = now;
+    }
+    last_pending_count_ = n_pending;
+    double due = std::min(last_growth_ + options_.batch_idle_s, batch_start_ + options_.batch_max_s);
+    if (now < due) {
+      s.WakeAt(due);
+      return;
+    }
+    batch_start_ = -1;
+    last_pending_count_ = 0;
+    std::vector<int> queue = s.Pending();
+    std::sort(queue.begin(), queue.end(), [&](int a, int b) {
+      auto& pa = s.Pods()[a];
+      auto& pb = s.Pods()[b];
+      if (pa.request.cpu_milli != pb.request.cpu_milli) {
+        return pa.request.cpu_milli > pb.request.cpu_milli;
+      }
+      if (pa.request.memory_mib != pb.request.memory_mib) {
+        return pa.request.memory_mib > pb.request.memory_mib;
+      }
+      if (pa.eligible_s != pb.eligible_s) return pa.eligible_s < pb.eligible_s;
+      return a < b;
+    });
+    struct Claim {
+      int group;
+      Resources used;
+      std::vector<int> pods;
+      std::vector<int> options;
+    };
+    std::vector<Claim> claims;
+    std::map<int, Resources> free;
+    for (int n : s.LiveNodes()) free[n] = FreeOf(s.Nodes()[n]);
+    for (int p : queue) {
+      auto& pod = s.Pods()[p];
+      auto pools = PoolsFor(pod.role, pod.request);
+      if (pools.empty()) {
+        s.MarkUnschedulable(p, fmt::format("no instance type in the NodePools fits {} mCPU / {} MiB",
+                                           pod.request.cpu_milli, pod.request.memory_mib));
+        continue;
+      }
+      // 1. existing nodes, initialized first, lowest index that fits.
+      int target = -1;
+      for (bool want_ready : {true, false}) {
+        for (int n : s.LiveNodes()) {
+          auto& node = s.Nodes()[n];
+          if (node.ready != want_ready || node.cordoned) continue;
+          if (!GroupAccepts(groups_[node.group], pod.role)) continue;
+          if (free[n].Fits(pod.request)) {
+            target = n;
+            break;
+          }
+        }
+        if (target >= 0) break;
+      }
+      if (target >= 0) {
+        free[target] -= pod.request;
+        s.Bind(p, target);
+        continue;
+      }
+      // 2. in-flight claims, fewest pods first.
+      std::vector<size_t> order(claims.size());
+      for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return claims[a].pods.size() < claims[b].pods.size();
+      });
+      bool placed = false;
+      for (size_t ci : order) {
+        auto& c = claims[ci];
+        if (std::find(pools.begin(), pools.end(), c.group) == pools.end()) continue;
+        if (c.group != pools.front()) continue;  // a pod uses its preferred pool's claims
+        Resources want = c.used + pod.request;
+        std::vector<int> narrowed;
+        for (int t : c.options) {
+          if (catalog_.Type(t).allocatable.Fits(want)) narrowed.push_back(t);
+        }
+        if (narrowed.empty()) continue;
+        c.options = std::move(narrowed);
+        c.used = want;
+        c.pods.push_back(p);
+        placed = true;
+        break;
+      }
+      if (placed) continue;
+      // 3. a new claim from the first pool with a fitting type.
+      Claim c{pools.front(), pod.request, {p}, {}};
+      for (int t : groups_[c.group].types) {
+        if (catalog_.Type(t).allocatable.Fits(pod.request)) c.options.push_back(t);
+      }
+      claims.push_back(std::move(c));
+    }
+    for (auto& c : claims) {
+      int type = ChooseOffering(c.group, c.options);
+      int node = s.Launch(type, c.group);
+      for (int p : c.pods) s.Bind(p, node);
+    }
+  }
+
+  int ChooseOffering(int group, std::vector<int> options) const {
+    CapacityType cap = groups_[group].capacity;
+    std::stable_sort(options.begin(), options.end(), [&](int a, int b) {
+      return catalog_.Type(a).Price(cap) < catalog_.Type(b).Price(cap);
+    });
+    if (static_cast<int>(options.size()) > options_.max_instance_types) {
+      options.resize(options_.max_instance_types);
+    }
+    if (cap == CapacityType::kOnDemand) return options.front();
+    // price-capacity-optimized: the pools least likely to be interrupted, then the cheapest.
+    int best_band = 5;
+    for (int t : options) best_band = std::min(best_band, catalog_.Type(t).interruption_band);
+    for (int t : options) {
+      if (catalog_.Type(t).interruption_band == best_band) return t;
+    }
+    return options.front();
+  }
+
+  bool ConsolidatablePool(int group) const {
+    return groups_[group].capacity == CapacityType::kSpot || options_.consolidate_driver_pool;
+  }
+
+  // Can the pods of `nodes` all be placed on the other ready nodes? Fills `moves`.
+  bool Reschedulable(const SimState& s, const std::vector<int>& nodes,
+                     std::vector<std::pair<int, int>>* moves) const {
+    std::vector<char> excluded(s.Nodes().size(), 0);
+    for (int n : nodes) excluded[n] = 1;
+    std::map<int, Resources> free;
+    for (int n : s.LiveNodes()) free[n] = FreeOf(s.Nodes()[n]);
+    std::vector<int> pods;
+    for (int n : nodes) {
+      for (int p : s.Nodes()[n].pods) pods.push_back(p);
+    }
+    std::sort(pods.begin(), pods.end(), [&](int a, int b) {
+      return s.Pods()[a].request.cpu_milli > s.Pods()[b].request.cpu_milli ||
+             (s.Pods()[a].request.cpu_milli == s.Pods()[b].request.cpu_milli && a < b);
+    });
+    moves->clear();
+    for (int p : pods) {
+      auto& pod = s.Pods()[p];
+      int target = -1;
+      for (int n : s.LiveNodes()) {
+        auto& node = s.Nodes()[n];
+        if (excluded[n] || !node.ready || node.cordoned) continue;
+        if (!GroupAccepts(groups_[node.group], pod.role)) continue;
+        if (free[n].Fits(pod.request)) {
+          target = n;
+          break;
+        }
+      }
+      if (target < 0) return false;
+      free[target] -= pod.request;
+      moves->emplace_back(p, target);
+    }
+    return true;
+  }
+
+  void Execute(SimState& s, const std::vector<int>& nodes,
+               const std::vector<std::pair<int, int>>& moves) {
+    for (auto [p, target] : moves) s.Evict(p, true);
+    for (auto [p, target] : moves) s.Bind(p, target);
+    for (int n : nodes) s.Terminate(n);
+  }
+
+  void Consolidate(SimState& s) {
+    // Per-pool budget: 10% of the pool's nodes, rounded up.
+    std::vector<int> pool_nodes(groups_.size(), 0);
+    for (int n : s.LiveNodes()) ++pool_nodes[s.Nodes()[n].group];
+    std::vector<int> budget(groups_.size());
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      budget[g] = Budget(options_.budget_fraction, pool_nodes[g]);
+    }
+    // Emptiness (consolidateAfter = 0s).
+    for (int n : std::vector<int>(s.LiveNodes())) {
+      auto& node = s.Nodes()[n];
+      if (node.ready && !node.cordoned && node.pods.empty() && budget[node.group] > 0) {
+        --budget[node.group];
+        s.Terminate(n);
+      }
+    }
+    // Multi-node, then single-node, per consolidatable pool.
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      if (!ConsolidatablePool(static_cast<int>(g)) || budget[g] <= 0) continue;
+      std::vector<int> candidates;
+      for (int n : s.LiveNodes()) {
+        auto& node = s.Nodes()[n];
+        if (node.group == static_cast<int>(g) && node.ready && !node.cordoned &&
+            !node.pods.empty()) {
+          candidates.push_back(n);
+        }
+      }
+      // SavingsRatio = price / disruption cost (one per pod), descending.
+      std::sort(candidates.begin(), candidates.end(), [&](int a, int b) {
+        double ra = s.Nodes()[a].price_per_hour / static_cast<double>(s.Nodes()[a].pods.size());
+        double rb = s.Nodes()[b].price_per_hour / static_cast<double>(s.Nodes()[b].pods.size());
+        return ra > rb || (ra == rb && a < b);
+      });
+      if (static_cast<int>(candidates.size()) > options_.multi_node_candidates) {
+        candidates.resize(options_.multi_node_candidates);
+      }
+      int max_n = std::min<int>(budget[g], static_cast<int>(candidates.size()));
+      int lo = 0, hi = max_n;
+      std::vector<std::pair<int, int>> moves, best_moves;
+      while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        std::vector<int> prefix(candidates.begin(), candidates.begin() + mid);
+        if (Reschedulable(s, prefix, &moves)) {
+          lo = mid;
+          best_moves = moves;
+        } else {
+          hi = mid - 1;
+        }
+      }
+      if (lo >= 1) {
+        std::vector<int> prefix(candidates.begin(), candidates.begin() + lo);
+        Execute(s, prefix, best_moves);
+        continue;
+      }
+      for (int c : candidates) {  // single-node
+        if (Reschedulable(s, {c}, &moves)) {
+          Execute(s, {c}, moves);
+          break;
+        }
+      }
+    }
+  }
+
+  const Catalog& catalog_;
+  std::vector<NodeGroup> groups_;
+  KarpenterLikeOptions options_;
+  double batch_start_ = -1;
+  double last_growth_ = 0;
+  size_t last_pending_count_ = 0;
+  double next_poll_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// k8s-default: kube-scheduler's default spreading (LeastAllocated), cluster-autoscaler with
+// one fixed instance type per node group (FFD estimate, 10 s scan) and scale-down after
+// 10 min unneeded. Spark driver and executor pods have no recognised controller, so CA's
+// drain simulation refuses to move them: only empty nodes are removed.
+class K8sDefaultPolicy : public Policy {
+ public:
+  K8sDefaultPolicy(const Catalog& catalog, const std::vector<NodeGroup>& groups,
+                   K8sDefaultOptions options)
+      : catalog_(catalog), groups_(groups), options_(options) {}
+
+  std::string Name() const override { return "k8s-default"; }
+
+  void Step(SimState& s) override {
+    if (fixed_type_.empty()) ChooseTypes(s);
+    ScheduleSpreading(s);
+    if (s.Now() >= next_scan_) {
+      next_scan_ = s.Now() + options_.scan_interval_s;
+      ScaleUp(s);
+      ScaleDown(s);
+    }
+    if (!s.Pending().empty() || !s.LiveNodes().empty()) s.WakeAt(next_scan_);
+  }
+
+ private:
+  // One type per group: the configured one, or the smallest m5 that fits the largest pod of
+  // the roles the group serves (an operator sizes the group for its biggest executor).
+  void ChooseTypes(const SimState& s) {
+    fixed_type_.assign(groups_.size(), -1);
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      bool od = groups_[g].capacity == CapacityType::kOnDemand;
+      // The on-demand group serves drivers; the spot group executors.
+      Role role = od ? Role::kDriver : Role::kExecutor;
+      Resources largest{};
+      for (auto& p : s.Pods()) {
+        if (p.role != role) continue;
+        largest.cpu_milli = std::max(largest.cpu_milli, p.request.cpu_milli);
+        largest.memory_mib = std::max(largest.memory_mib, p.request.memory_mib);
+      }
+      int configured = catalog_.Find(od ? options_.driver_type : options_.executor_type);
+      if (configured >= 0 && catalog_.Type(configured).allocatable.Fits(largest)) {
+        fixed_type_[g] = configured;
+        continue;
+      }
+      int best = configured;
+      for (int t : groups_[g].types) {
+        auto& type = catalog_.Type(t);
+        if (type.family != "m5" || !type.allocatable.Fits(largest)) continue;
+        if (best < 0 || !catalog_.Type(best).allocatable.Fits(largest) ||
+            type.vcpu < catalog_.Type(best).vcpu) {
+          best = t;
+        }
+      }
+      fixed_type_[g] = best;
+    }
+  }
+
+  int GroupFor(const SimPod& pod) const {
+    // Drivers to the on-demand group, executors to the spot group.
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      bool od = groups_[g].capacity == CapacityType::kOnDemand;
+      if ((pod.role == Role::kDriver) == od && GroupAccepts(groups_[g], pod.role)) {
+        return static_cast<int>(g);
+      }
+    }
+    return -1;
+  }
+
+  void ScheduleSpreading(SimState& s) {
+    std::vector<int> pending = s.Pending();
+    std::sort(pending.begin(), pending.end());
+    for (int p : pending) {
+      auto& pod = s.Pods()[p];
+      int best = -1;
+      double best_score = -1;
+      for (int n : s.LiveNodes()) {
+        auto& node = s.Nodes()[n];
+        if (!node.ready || node.cordoned || !GroupAccepts(groups_[node.group], pod.role)) continue;
+        Resources f = FreeOf(node);
+        if (!f.Fits(pod.request)) continue;
+        double score = 0.5 * (static_cast<double>(f.cpu_milli - pod.request.cpu_milli) /
+                                  node.allocatable.cpu_milli +
+                              static_cast<double>(f.memory_mib - pod.request.memory_mib) /
+                                  node.allocatable.memory_mib);
+        if (score > best_score) {
+          best_score = score;
+          best = n;
+        }
+      }
+      if (best >= 0) s.Bind(p, best);
+    }
+  }
+
+  void ScaleUp(SimState& s) {
+    if (s.Pending().empty()) return;
+    std::vector<int> pending = s.Pending();
+    // Estimator order: cpu/allocCPU + mem/allocMem descending.
+    std::vector<std::vector<int>> by_group(groups_.size());
+    for (int p : pending) {
+      auto& pod = s.Pods()[p];
+      int g = GroupFor(pod);
+      if (g < 0 || fixed_type_[g] < 0 ||
+          !catalog_.Type(fixed_type_[g]).allocatable.Fits(pod.request)) {
+        s.MarkUnschedulable(p, fmt::format("no node group's instance type fits {} mCPU / {} MiB",
+                                           pod.request.cpu_milli, pod.request.memory_mib));
+        continue;
+      }
+      by_group[g].push_back(p);
+    }
+    for (size_t g = 0; g < groups_.size(); ++g) {
+      if (by_group[g].empty()) continue;
+      const Resources alloc = catalog_.Type(fixed_type_[g]).allocatable;
+      auto& pods = by_group[g];
+      std::sort(pods.begin(), pods.end(), [&](int a, int b) {
+        auto key = [&](int p) {
+          auto& r = s.Pods()[p].request;
+          return static_cast<double>(r.cpu_milli) / alloc.cpu_milli +
+                 static_cast<double>(r.memory_mib) / alloc.memory_mib;
+        };
+        return key(a) > key(b) || (key(a) == key(b) && a < b);
+      });
+      // Upcoming nodes' capacity first, then new bins.
+      std::vector<Resources> bins;
+      for (int n : s.LiveNodes()) {
+        auto& node = s.Nodes()[n];
+        if (node.group == static_cast<int>(g) && !node.ready && !node.cordoned) {
+          bins.push_back(FreeOf(node));
+        }
+      }
+      size_t upcoming = bins.size();
+      for (int p : pods) {
+        auto& r = s.Pods()[p].request;
+        bool placed = false;
+        for (auto& b : bins) {
+          if (b.Fits(r)) {
+            b -= r;
+            placed = true;
+            break;
+          }
+        }
+        if (!placed) bins.push_back(alloc - r);
+      }
+      for (size_t i = upcoming; i < bins.size(); ++i) s.Launch(fixed_type_[g], static_cast<int>(g));
+    }
+  }
+
+  void ScaleDown(SimState& s) {
+    if (unneeded_since_.size() < s.Nodes().size()) unneeded_since_.resize(s.Nodes().size(), -1);
+    int deleted = 0;
+    for (int n : std::vector<int>(s.LiveNodes())) {
+      auto& node = s.Nodes()[n];
+      if (!node.ready || !node.pods.empty()) {
+        unneeded_since_[n] = -1;
+        continue;
+      }
+      if (unneeded_since_[n] < 0) unneeded_since_[n] = s.Now();
+      if (s.Now() - unneeded_since_[n] >= options_.scale_down_unneeded_s &&
+          deleted < options_.max_empty_bulk_delete) {
+        s.Terminate(n);
+        ++deleted;
+      }
+    }
+  }
+
+  const Catalog& catalog_;
+  std::vector<NodeGroup> groups_;
+  K8sDefaultOptions options_;
+  std::vector<int> fixed_type_;
+  std::vector<double> unneeded_since_;
+  double next_scan_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Policy> MakeSparkplanePolicy(const Catalog& catalog,
+                                             const std::vector<NodeGroup>& groups,
+                                             SparkplanePolicyOptions options) {
+  return std::make_unique<SparkplanePolicy>(catalog, groups, options);
+}
+std::unique_ptr<Policy> MakeKarpenterLikePolicy(const Catalog& catalog,
+                                                const std::vector<NodeGroup>& groups,
+                                                KarpenterLikeOptions options) {
+  return std::make_unique<KarpenterLikePolicy>(catalog, groups, options);
+}
+std::unique_ptr<Policy> MakeK8sDefaultPolicy(const Catalog& catalog,
+                                             const std::vector<NodeGroup>& groups,
+                                             K8sDefaultOptions options) {
+  return std::make_unique<K8sDefaultPolicy>(catalog, groups, options);
+}
+
+const std::vector<std::string>& PolicyNames() {
+  static const auto* names =
+      new std::vector<std::string>{"sparkplane", "karpenter-like", "k8s-default"};
+  return *names;
+}
+
+Result<std::unique_ptr<Policy>> MakePolicy(std::string_view name, const Catalog& catalog,
+                                           const std::vector<NodeGroup>& groups) {
+  if (name == "sparkplane") return MakeSparkplanePolicy(catalog, groups);
+  if (name == "karpenter-like") return MakeKarpenterLikePolicy(catalog, groups);
+  if (name == "k8s-default") return MakeK8sDefaultPolicy(catalog, groups);
+  return Fail(ErrorCode::kInvalidArgument,
+              fmt::format("unknown policy '{}' (sparkplane, k8s-default, karpenter-like, all)", name));
+}
+
+}  // namespace sparkplane::fleet

@@ -1,0 +1,61 @@
+// Scaling policies for the simulator: sparkplane's own and two baselines built as
+// infra-tuning.md describes them (§A1–A3).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.hpp"
+#include "fleet/scheduler.hpp"
+#include "fleet/simulator.hpp"
+
+namespace sparkplane::fleet {
+
+struct SparkplanePolicyOptions {
+  double headroom_fraction = 0.05;  // Ocean's automatic headroom default: 5% of requested
+  Resources headroom_manual{};      // added on top, per group
+  double empty_ttl_s = 60;          // remove an empty node after this long
+  bool consolidation = true;
+  double consolidation_utilisation = 0.5;  // candidate below this share of both resources
+  double consolidation_quiet_s = 300;      // ... for this long
+  double min_node_age_s = 600;
+  double budget_fraction = 0.1;            // nodes disrupted per consolidation round
+  double consolidation_interval_s = 30;
+};
+
+struct KarpenterLikeOptions {
+  double batch_idle_s = 1;
+  double batch_max_s = 10;
+  int max_instance_types = 60;
+  double poll_s = 10;
+  double budget_fraction = 0.1;
+  int multi_node_candidates = 100;
+  bool consolidate_driver_pool = false;  // data-on-eks: WhenEmpty on driver NodePools
+};
+
+struct K8sDefaultOptions {
+  std::string driver_type = "m5.xlarge";
+  std::string executor_type = "m5.4xlarge";
+  double scan_interval_s = 10;
+  double scale_down_unneeded_s = 600;
+  int max_empty_bulk_delete = 10;
+};
+
+std::unique_ptr<Policy> MakeSparkplanePolicy(const Catalog& catalog,
+                                             const std::vector<NodeGroup>& groups,
+                                             SparkplanePolicyOptions options = {});
+std::unique_ptr<Policy> MakeKarpenterLikePolicy(const Catalog& catalog,
+                                                const std::vector<NodeGroup>& groups,
+                                                KarpenterLikeOptions options = {});
+std::unique_ptr<Policy> MakeK8sDefaultPolicy(const Catalog& catalog,
+                                             const std::vector<NodeGroup>& groups,
+                                             K8sDefaultOptions options = {});
+
+// "sparkplane", "k8s-default" or "karpenter-like" with default options.
+Result<std::unique_ptr<Policy>> MakePolicy(std::string_view name, const Catalog& catalog,
+                                           const std::vector<NodeGroup>& groups);
+const std::vector<std::string>& PolicyNames();
+
+}  // namespace sparkplane::fleet

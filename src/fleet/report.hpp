@@ -1,0 +1,35 @@
+// Runs policies side by side on one trace with the lower bound, and renders the results
+// (text table, one JSON object, CSV time series and a PNG chart).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "fleet/catalog.hpp"
+#include "fleet/node_group.hpp"
+#include "fleet/simulator.hpp"
+#include "fleet/trace.hpp"
+
+namespace sparkplane::fleet {
+
+struct Comparison {
+  double lower_bound_usd = 0;
+  int64_t lower_bound_unschedulable = 0;
+  std::vector<PolicyResult> results;
+};
+
+// policies: names from PolicyNames(); groups default to DefaultNodeGroups(catalog).
+Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeGroup>& groups,
+                                 const Trace& trace, const std::vector<std::string>& policies,
+                                 const SimOptions& options);
+
+// {"lower_bound_usd":…, "policies":{name:{"cost_usd","ratio_to_lower_bound","pending_p50_s",
+// "pending_p99_s","evictions","unschedulable",…}}}
+std::string ComparisonJson(const Comparison& comparison);
+std::string ComparisonText(const Comparison& comparison);
+// Writes timeseries.csv (one row per policy and sample) and cost.png into dir.
+Status WriteComparisonOutputs(const Comparison& comparison, const std::filesystem::path& dir);
+
+}  // namespace sparkplane::fleet

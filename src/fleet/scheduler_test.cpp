@@ -1,0 +1,97 @@
+#include "fleet/scheduler.hpp"
+
+#include <gtest/gtest.h>
+
+#include "fleet/test_util.hpp"
+
+namespace sparkplane::fleet {
+namespace {
+
+std::vector<NodeGroup> Groups() { return DefaultNodeGroups(testing::ReferenceCatalog()); }
+
+TEST(Scheduler, ExistingNodesFirstWithBestFit) {
+  auto& c = testing::ReferenceCatalog();
+  Scheduler s(c, Groups());
+  // Group 1 is spot (executors prefer it). Node 1 is the tighter fit.
+  std::vector<NodeView> nodes = {{1, {8000, 32768}, true, true},
+                                 {1, {4100, 32768}, true, true},
+                                 {1, {3000, 32768}, true, true}};
+  std::vector<PodView> pods = {{{4000, 8192}, Role::kExecutor}};
+  auto r = s.Pass(nodes, pods);
+  ASSERT_EQ(r.placements.size(), 1u);
+  EXPECT_EQ(r.placements[0].second, 1);
+  EXPECT_TRUE(r.launches.empty());
+}
+
+TEST(Scheduler, ReadyBeforeBootingAndRolesRespectGroups) {
+  auto& c = testing::ReferenceCatalog();
+  Scheduler s(c, Groups());
+  std::vector<NodeView> nodes = {{1, {8000, 32768}, false, true},   // booting spot
+                                 {1, {8000, 32768}, true, false},   // cordoned
+                                 {0, {8000, 32768}, true, true}};   // ready on-demand
+  std::vector<PodView> pods = {{{2000, 4096}, Role::kExecutor}};
+  auto r = s.Pass(nodes, pods);
+  ASSERT_EQ(r.placements.size(), 1u);
+  EXPECT_EQ(r.placements[0].second, 2);
+  // A driver may not use spot nodes.
+  std::vector<NodeView> spot_only = {{1, {8000, 32768}, true, true}};
+  std::vector<PodView> driver = {{{1000, 2048}, Role::kDriver}};
+  auto d = s.Pass(spot_only, driver);
+  EXPECT_TRUE(d.placements.empty());
+  ASSERT_EQ(d.launches.size(), 1u);
+  EXPECT_EQ(s.Groups()[d.launches[0].group].capacity, CapacityType::kOnDemand);
+}
+
+TEST(Scheduler, ReportsPodsNoTypeFits) {
+  auto& c = testing::ReferenceCatalog();
+  Scheduler s(c, Groups());
+  std::vector<PodView> pods = {{{1000, 1 << 30}, Role::kExecutor}};
+  auto r = s.Pass({}, pods);
+  EXPECT_EQ(r.unschedulable, std::vector<int>{0});
+  EXPECT_TRUE(r.launches.empty());
+}
+
+TEST(Scheduler, ProvisioningBeatsBestHomogeneousFleetOnWorkedExample) {
+  // §A8: 100 × (4 vCPU, 15.4 GiB) on on-demand c5/m5/r5; best homogeneous fleet $21.50/h.
+  auto& c = testing::ReferenceCatalog();
+  auto types = ResolveAllowList(c, {"c5", "m5", "r5"}, [](const InstanceType& t) {
+    return !t.IsMetal();
+  });
+  ASSERT_TRUE(types.has_value());
+  NodeGroup g;
+  g.name = "od";
+  g.capacity = CapacityType::kOnDemand;
+  g.types = *types;
+  g.accepts_drivers = true;
+  Scheduler s(c, {g});
+  std::vector<PodView> pods(100, PodView{{4000, static_cast<int64_t>(15.4 * 1024)}, Role::kExecutor});
+  auto r = s.Pass({}, pods);
+  double cost = 0;
+  size_t placed = 0;
+  for (auto& n : r.launches) {
+    cost += c.Type(n.type).ondemand_usd_per_hour;
+    Resources used{};
+    for (int p : n.pods) used += pods[p].request;
+    EXPECT_TRUE(c.Type(n.type).allocatable.Fits(used));
+    placed += n.pods.size();
+  }
+  EXPECT_EQ(placed, 100u);
+  EXPECT_LE(cost, 21.50 + 1e-6);
+}
+
+TEST(Scheduler, HeadroomSlotsLaunchCapacityWithoutPods) {
+  auto& c = testing::ReferenceCatalog();
+  Scheduler s(c, Groups());
+  std::vector<HeadroomNeed> headroom = {{}, {{4000, 8192}, 3}};
+  auto r = s.Pass({}, {}, headroom);
+  ASSERT_FALSE(r.launches.empty());
+  Resources total{};
+  for (auto& n : r.launches) {
+    EXPECT_TRUE(n.pods.empty());
+    total += c.Type(n.type).allocatable;
+  }
+  EXPECT_GE(total.cpu_milli, 12000);
+}
+
+}  // namespace
+}  // namespace sparkplane::fleet

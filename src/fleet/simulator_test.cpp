@@ -1,0 +1,170 @@
+#include "fleet/simulator.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "fleet/policies.hpp"
+#include "fleet/report.hpp"
+#include "fleet/test_util.hpp"
+
+namespace sparkplane::fleet {
+namespace {
+
+// Wraps a policy and checks cluster invariants after every step.
+class CheckedPolicy : public Policy {
+ public:
+  explicit CheckedPolicy(std::unique_ptr<Policy> inner) : inner_(std::move(inner)) {}
+  std::string Name() const override { return inner_->Name(); }
+  void Step(SimState& s) override {
+    inner_->Step(s);
+    for (int n : s.LiveNodes()) {
+      auto& node = s.Nodes()[n];
+      if (!node.allocatable.Fits(node.used)) ++overcommits;
+      Resources sum{};
+      for (int p : node.pods) sum += s.Pods()[p].request;
+      if (sum != node.used) ++accounting_errors;
+    }
+    ++steps;
+  }
+  int overcommits = 0;
+  int accounting_errors = 0;
+  int steps = 0;
+
+ private:
+  std::unique_ptr<Policy> inner_;
+};
+
+Trace RandomTrace(uint64_t seed) {
+  GenTraceOptions o;
+  o.seed = seed;
+  o.apps = 25;
+  o.horizon_s = 2 * 3600;
+  o.mix = seed % 3 == 0 ? "steady" : (seed % 3 == 1 ? "bursty" : "mixed");
+  auto t = GenerateTrace(o);
+  SPARKPLANE_CHECK(t.has_value());
+  Rng rng(seed);
+  // Odd shapes, including pods that fit no instance type at all.
+  for (int i = 0; i < 10; ++i) {
+    t->pods.push_back({fmt::format("odd-{}", i), Role::kExecutor,
+                       {rng.UniformInt(100, 30000), rng.UniformInt(100, 200000)},
+                       rng.Uniform(0, 3600), rng.Uniform(30, 1800)});
+  }
+  t->pods.push_back({"huge", Role::kDriver, {1000, int64_t{1} << 32}, 10, 100});
+  t->pods.push_back({"huge", Role::kExecutor, {1000, 1024}, 10, 100});
+  return *t;
+}
+
+SimOptions FastOptions(uint64_t seed) {
+  SimOptions o;
+  o.seed = seed;
+  o.interruption_rate_scale = 200;  // make interruptions happen within hours
+  o.series_points = 10;
+  return o;
+}
+
+TEST(SimulatorProperty, InvariantsHoldForEveryPolicyOnRandomTraces) {
+  auto& c = testing::ReferenceCatalog();
+  auto groups = DefaultNodeGroups(c);
+  for (uint64_t seed = 1; seed <= 4; ++seed) {
+    Trace trace = RandomTrace(seed);
+    for (auto& name : PolicyNames()) {
+      auto inner = MakePolicy(name, c, groups);
+      ASSERT_TRUE(inner.has_value());
+      CheckedPolicy policy(std::move(*inner));
+      SimState state(c, groups, trace, FastOptions(seed));
+      state.Run(policy);
+      SCOPED_TRACE(fmt::format("seed {} policy {}", seed, name));
+      EXPECT_EQ(policy.overcommits, 0);
+      EXPECT_EQ(policy.accounting_errors, 0);
+      EXPECT_EQ(state.Counters().overcommit_violations, 0);
+      // Every pod ran to completion or is reported unschedulable with a reason.
+      int unschedulable = 0;
+      for (size_t i = 0; i < state.Pods().size(); ++i) {
+        auto& p = state.Pods()[i];
+        if (p.phase == PodPhase::kUnschedulable) {
+          ++unschedulable;
+          EXPECT_FALSE(p.reason.empty());
+        } else {
+          EXPECT_EQ(p.phase, PodPhase::kDone) << trace.pods[i].app_id;
+        }
+      }
+      EXPECT_GE(unschedulable, 2);  // the huge driver and its executor at least
+      EXPECT_EQ(state.Counters().driver_consolidation_evictions, 0);
+      for (auto& n : state.Nodes()) EXPECT_TRUE(n.terminated);
+    }
+  }
+}
+
+TEST(SimulatorProperty, SameSeedSameResult) {
+  auto& c = testing::ReferenceCatalog();
+  auto groups = DefaultNodeGroups(c);
+  Trace trace = RandomTrace(5);
+  auto a = RunComparison(c, groups, trace, PolicyNames(), FastOptions(3));
+  auto b = RunComparison(c, groups, trace, PolicyNames(), FastOptions(3));
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(ComparisonJson(*a), ComparisonJson(*b));
+  auto d = RunComparison(c, groups, trace, PolicyNames(), FastOptions(4));
+  EXPECT_NE(ComparisonJson(*a), ComparisonJson(*d));
+}
+
+TEST(SimulatorProperty, ConsolidationNeverEvictsRunningDrivers) {
+  auto& c = testing::ReferenceCatalog();
+  auto groups = DefaultNodeGroups(c);
+  // Long drivers with short executors leave under-used nodes behind: consolidation bait.
+  Trace trace;
+  for (int a = 0; a < 30; ++a) {
+    std::string app = fmt::format("app{}", a);
+    trace.pods.push_back({app, Role::kDriver, {1000, 2432}, a * 60.0, 4 * 3600.0});
+    for (int e = 0; e < 6; ++e) {
+      trace.pods.push_back({app, Role::kExecutor, {2000, 4096}, a * 60.0, 600.0 + 300 * e});
+    }
+  }
+  for (auto& name : PolicyNames()) {
+    auto policy = MakePolicy(name, c, groups);
+    auto r = Simulate(c, groups, trace, **policy, FastOptions(1));
+    EXPECT_EQ(r.driver_evictions, 0) << name;
+    EXPECT_EQ(r.unschedulable, 0) << name;
+  }
+}
+
+TEST(Simulator, HeadroomStartsAppsWithoutWaitingForNodes) {
+  auto& c = testing::ReferenceCatalog();
+  auto groups = DefaultNodeGroups(c);
+  Trace trace;
+  // A steady stream keeps the cluster warm; later apps should find headroom.
+  for (int a = 0; a < 40; ++a) {
+    std::string app = fmt::format("app{}", a);
+    trace.pods.push_back({app, Role::kDriver, {1000, 2432}, a * 300.0, 3600});
+    trace.pods.push_back({app, Role::kExecutor, {2000, 4096}, a * 300.0, 3500});
+  }
+  SimOptions o = FastOptions(1);
+  o.interruption_rate_scale = 0;
+  auto with = MakeSparkplanePolicy(c, groups);
+  SparkplanePolicyOptions none;
+  none.headroom_fraction = 0;
+  auto without = MakeSparkplanePolicy(c, groups, none);
+  auto r_with = Simulate(c, groups, trace, *with, o);
+  auto r_without = Simulate(c, groups, trace, *without, o);
+  EXPECT_LT(r_with.pending_p50_s, 5.0);
+  EXPECT_GE(r_without.pending_p99_s, 60.0);
+}
+
+TEST(Simulator, SpotInterruptionsDrainAndReplace) {
+  auto& c = testing::ReferenceCatalog();
+  auto groups = DefaultNodeGroups(c);
+  Trace trace;
+  trace.pods.push_back({"a", Role::kDriver, {1000, 2432}, 0, 8 * 3600});
+  for (int e = 0; e < 20; ++e) trace.pods.push_back({"a", Role::kExecutor, {4000, 8192}, 0, 7 * 3600});
+  SimOptions o = FastOptions(2);
+  o.interruption_rate_scale = 2000;
+  auto policy = MakeSparkplanePolicy(c, groups);
+  auto r = Simulate(c, groups, trace, *policy, o);
+  EXPECT_GT(r.interruptions, 0);
+  EXPECT_GT(r.interruption_evictions, 0);
+  EXPECT_GT(r.lost_executor_core_hours, 0);
+  EXPECT_EQ(r.unschedulable, 0);
+  EXPECT_EQ(r.pods_done, 21);
+}
+
+}  // namespace
+}  // namespace sparkplane::fleet
