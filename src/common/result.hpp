@@ -56,3 +56,10 @@ inline Status Ok() { return {}; }
       std::abort();                                                                     \
     }                                                                                   \
   } while (0)
+
+// Returns the error of a Result/Status expression from the enclosing function.
+#define SPARKPLANE_TRY(expr)                                          \
+  do {                                                                \
+    auto&& sparkplane_try_ = (expr);                                  \
+    if (!sparkplane_try_) return tl::unexpected(sparkplane_try_.error()); \
+  } while (0)

@@ -1,0 +1,74 @@
+#include "store/migrations.hpp"
+
+#include <array>
+
+namespace sparkplane::store {
+namespace {
+
+constexpr std::array<std::string_view, 1> kMigrations{{
+    R"sql(
+CREATE TABLE clusters (
+  id TEXT PRIMARY KEY,
+  state TEXT NOT NULL,
+  region TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL
+);
+CREATE TABLE tokens (
+  digest TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE TABLE jobs (
+  cluster_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  last_app_id TEXT NOT NULL DEFAULT '',
+  config_json TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (cluster_id, id)
+);
+CREATE TABLE apps (
+  id TEXT PRIMARY KEY,
+  internal_id TEXT NOT NULL,
+  cluster_id TEXT NOT NULL,
+  job_id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  user_id BIGINT NOT NULL,
+  submission_source TEXT NOT NULL,
+  app_type TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  started_at BIGINT NOT NULL DEFAULT 0,
+  ended_at BIGINT NOT NULL DEFAULT 0,
+  kill_requested_at BIGINT NOT NULL DEFAULT 0,
+  config_template_id TEXT NOT NULL DEFAULT '',
+  request_json TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  config_sources_json TEXT NOT NULL,
+  error_message TEXT NOT NULL DEFAULT '',
+  exit_code BIGINT,
+  pid BIGINT NOT NULL DEFAULT 0,
+  pid_start_ticks BIGINT NOT NULL DEFAULT 0,
+  app_dir TEXT NOT NULL
+);
+CREATE INDEX apps_cluster_created ON apps (cluster_id, created_at, id);
+CREATE INDEX apps_state_created ON apps (state, created_at, id);
+CREATE TABLE app_events (
+  app_id TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX app_events_app ON app_events (app_id, at);
+)sql",
+}};
+
+}  // namespace
+
+std::span<const std::string_view> Migrations() { return kMigrations; }
+
+}  // namespace sparkplane::store

@@ -1,0 +1,36 @@
+#include "store/records.hpp"
+
+#include <array>
+
+namespace sparkplane::store {
+namespace {
+
+constexpr std::array<std::pair<AppState, std::string_view>, 7> kStateNames{{
+    {AppState::kPending, "PENDING"},
+    {AppState::kRunning, "RUNNING"},
+    {AppState::kCompleted, "COMPLETED"},
+    {AppState::kCompletedWithWarnings, "COMPLETED_WITH_WARNINGS"},
+    {AppState::kFailed, "FAILED"},
+    {AppState::kKilled, "KILLED"},
+    {AppState::kTimedOut, "TIMED_OUT"},
+}};
+
+}  // namespace
+
+std::string_view AppStateName(AppState state) {
+  for (auto& [s, name] : kStateNames)
+    if (s == state) return name;
+  return "PENDING";
+}
+
+std::optional<AppState> ParseAppState(std::string_view name) {
+  for (auto& [s, n] : kStateNames)
+    if (n == name) return s;
+  return std::nullopt;
+}
+
+bool IsTerminal(AppState state) {
+  return state != AppState::kPending && state != AppState::kRunning;
+}
+
+}  // namespace sparkplane::store

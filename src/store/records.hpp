@@ -1,0 +1,76 @@
+// Plain records persisted by the Store. No behaviour beyond naming and parsing enums.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sparkplane::store {
+
+// Ocean Spark's seven application states; the last five are terminal and never change.
+enum class AppState { kPending, kRunning, kCompleted, kCompletedWithWarnings, kFailed, kKilled, kTimedOut };
+
+std::string_view AppStateName(AppState state);
+std::optional<AppState> ParseAppState(std::string_view name);
+bool IsTerminal(AppState state);
+
+struct ClusterRecord {
+  std::string id;  // osc-xxxxxxxx
+  std::string state = "AVAILABLE";
+  std::string region = "local";
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct AppRecord {
+  std::string id;
+  std::string internal_id;  // uuid
+  std::string cluster_id;
+  std::string job_id;
+  std::string display_name;
+  int64_t user_id = 0;
+  std::string submission_source = "public-api";
+  std::string app_type = "batch";
+  AppState state = AppState::kPending;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  int64_t started_at = 0;  // 0 = not yet
+  int64_t ended_at = 0;
+  int64_t kill_requested_at = 0;
+  std::string config_template_id;
+  std::string request_json;         // the submission body as accepted
+  std::string config_json;          // resolved ApplicationSpec
+  std::string config_sources_json;  // {"key": "source", ...}
+  std::string error_message;        // why it failed / last error lines
+  std::optional<int> exit_code;
+  int64_t pid = 0;               // driver process group leader while running
+  int64_t pid_start_ticks = 0;   // /proc/<pid>/stat starttime, to tell pid reuse apart
+  std::string app_dir;           // folder with the driver log and event log
+};
+
+struct JobRecord {
+  std::string id;
+  std::string cluster_id;
+  std::string display_name;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  std::string last_app_id;
+  std::string config_json;  // job config layer; empty = none
+};
+
+// Fields a state transition may set alongside the new state; unset ones stay as they are.
+struct AppTransition {
+  AppState to = AppState::kPending;
+  int64_t at = 0;
+  std::optional<int64_t> started_at;
+  std::optional<int64_t> ended_at;
+  std::optional<int64_t> kill_requested_at;
+  std::optional<std::string> error_message;
+  std::optional<int> exit_code;
+  std::optional<int64_t> pid;
+  std::optional<int64_t> pid_start_ticks;
+  std::string reason;  // recorded in app_events
+};
+
+}  // namespace sparkplane::store

@@ -1,0 +1,280 @@
+#include <mutex>
+
+#include <fmt/format.h>
+
+#include "store/migrations.hpp"
+#include "store/sqlite_db.hpp"
+#include "store/store.hpp"
+
+namespace sparkplane::store {
+namespace {
+
+constexpr std::string_view kAppColumns =
+    "id, internal_id, cluster_id, job_id, display_name, user_id, submission_source, app_type, "
+    "state, created_at, updated_at, started_at, ended_at, kill_requested_at, config_template_id, "
+    "request_json, config_json, config_sources_json, error_message, exit_code, pid, "
+    "pid_start_ticks, app_dir";
+
+AppRecord ReadApp(const Stmt& s) {
+  AppRecord a;
+  a.id = s.Text(0);
+  a.internal_id = s.Text(1);
+  a.cluster_id = s.Text(2);
+  a.job_id = s.Text(3);
+  a.display_name = s.Text(4);
+  a.user_id = s.Int(5);
+  a.submission_source = s.Text(6);
+  a.app_type = s.Text(7);
+  a.state = ParseAppState(s.Text(8)).value_or(AppState::kFailed);
+  a.created_at = s.Int(9);
+  a.updated_at = s.Int(10);
+  a.started_at = s.Int(11);
+  a.ended_at = s.Int(12);
+  a.kill_requested_at = s.Int(13);
+  a.config_template_id = s.Text(14);
+  a.request_json = s.Text(15);
+  a.config_json = s.Text(16);
+  a.config_sources_json = s.Text(17);
+  a.error_message = s.Text(18);
+  if (!s.IsNull(19)) a.exit_code = static_cast<int>(s.Int(19));
+  a.pid = s.Int(20);
+  a.pid_start_ticks = s.Int(21);
+  a.app_dir = s.Text(22);
+  return a;
+}
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+
+  Status Migrate() {
+    SPARKPLANE_TRY(db_.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    SPARKPLANE_TRY(db_.Exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"));
+    auto stmt = db_.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    SPARKPLANE_TRY(stmt);
+    SPARKPLANE_TRY(stmt->Step());
+    int64_t version = stmt->Int(0);
+    auto migrations = Migrations();
+    if (version > static_cast<int64_t>(migrations.size())) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  fmt::format("database schema version {} is newer than this sparkplane ({}); "
+                              "upgrade sparkplane",
+                              version, migrations.size()));
+    }
+    for (size_t i = static_cast<size_t>(version); i < migrations.size(); ++i) {
+      SPARKPLANE_TRY(db_.Exec("BEGIN IMMEDIATE"));
+      auto applied = db_.Exec(migrations[i]);
+      if (applied) applied = db_.Exec(fmt::format("INSERT INTO schema_version VALUES ({})", i + 1));
+      if (!applied) {
+        (void)db_.Exec("ROLLBACK");
+        return applied;
+      }
+      SPARKPLANE_TRY(db_.Exec("COMMIT"));
+    }
+    return Ok();
+  }
+
+  Result<std::vector<ClusterRecord>> ListClusters() override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare("SELECT id, state, region, created_at, updated_at FROM clusters ORDER BY created_at");
+    SPARKPLANE_TRY(s);
+    std::vector<ClusterRecord> out;
+    while (true) {
+      auto row = s->Step();
+      SPARKPLANE_TRY(row);
+      if (!*row) break;
+      out.push_back({s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4)});
+    }
+    return out;
+  }
+
+  Result<ClusterRecord> GetCluster(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare("SELECT id, state, region, created_at, updated_at FROM clusters WHERE id = ?");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, id);
+    auto row = s->Step();
+    SPARKPLANE_TRY(row);
+    if (!*row) return Fail(ErrorCode::kNotFound, fmt::format("cluster '{}' not found", id));
+    return ClusterRecord{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4)};
+  }
+
+  Status InsertCluster(const ClusterRecord& c) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare("INSERT INTO clusters (id, state, region, created_at, updated_at) VALUES (?,?,?,?,?)");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, c.id).Bind(2, c.state).Bind(3, c.region).Bind(4, c.created_at).Bind(5, c.updated_at);
+    return s->Run();
+  }
+
+  Status InsertToken(const std::string& digest, const std::string& name, int64_t now) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare("INSERT INTO tokens (digest, name, created_at) VALUES (?,?,?)");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, digest).Bind(2, name).Bind(3, now);
+    return s->Run();
+  }
+
+  Result<bool> TokenExists(const std::string& digest) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare("SELECT 1 FROM tokens WHERE digest = ?");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, digest);
+    return s->Step();
+  }
+
+  Status InsertApp(const AppRecord& a) override {
+    std::lock_guard lock(mutex_);
+    SPARKPLANE_TRY(db_.Exec("BEGIN IMMEDIATE"));
+    auto done = InsertAppLocked(a);
+    if (!done) {
+      (void)db_.Exec("ROLLBACK");
+      if (done.error().code == ErrorCode::kAlreadyExists) {
+        return Fail(ErrorCode::kAlreadyExists, fmt::format("an app with id '{}' already exists", a.id),
+                    {"appId"});
+      }
+      return done;
+    }
+    return db_.Exec("COMMIT");
+  }
+
+  Result<AppRecord> GetApp(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare(fmt::format("SELECT {} FROM apps WHERE id = ?", kAppColumns));
+    SPARKPLANE_TRY(s);
+    s->Bind(1, id);
+    auto row = s->Step();
+    SPARKPLANE_TRY(row);
+    if (!*row) return Fail(ErrorCode::kNotFound, fmt::format("app '{}' not found", id));
+    return ReadApp(*s);
+  }
+
+  Result<std::vector<AppRecord>> ListApps(const AppQuery& q) override {
+    std::lock_guard lock(mutex_);
+    std::string sql = fmt::format("SELECT {} FROM apps WHERE (?1 = '' OR cluster_id = ?1)", kAppColumns);
+    if (!q.states.empty()) {
+      sql += " AND state IN (";
+      for (size_t i = 0; i < q.states.size(); ++i) sql += fmt::format("{}?{}", i ? "," : "", i + 3);
+      sql += ")";
+    }
+    sql += " ORDER BY created_at, id LIMIT ?2";
+    auto s = db_.Prepare(sql);
+    SPARKPLANE_TRY(s);
+    s->Bind(1, q.cluster_id).Bind(2, static_cast<int64_t>(q.limit));
+    for (size_t i = 0; i < q.states.size(); ++i) s->Bind(static_cast<int>(i + 3), AppStateName(q.states[i]));
+    std::vector<AppRecord> out;
+    while (true) {
+      auto row = s->Step();
+      SPARKPLANE_TRY(row);
+      if (!*row) break;
+      out.push_back(ReadApp(*s));
+    }
+    return out;
+  }
+
+  Result<bool> TransitionApp(const std::string& id, const AppTransition& t) override {
+    std::lock_guard lock(mutex_);
+    SPARKPLANE_TRY(db_.Exec("BEGIN IMMEDIATE"));
+    auto applied = TransitionLocked(id, t);
+    if (!applied) {
+      (void)db_.Exec("ROLLBACK");
+      return applied;
+    }
+    SPARKPLANE_TRY(db_.Exec("COMMIT"));
+    return applied;
+  }
+
+  Result<JobRecord> GetJob(const std::string& cluster_id, const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare(
+        "SELECT id, cluster_id, display_name, created_at, updated_at, last_app_id, config_json "
+        "FROM jobs WHERE cluster_id = ? AND id = ?");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, cluster_id).Bind(2, id);
+    auto row = s->Step();
+    SPARKPLANE_TRY(row);
+    if (!*row) return Fail(ErrorCode::kNotFound, fmt::format("job '{}' not found", id));
+    return JobRecord{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4), s->Text(5), s->Text(6)};
+  }
+
+ private:
+  Status InsertAppLocked(const AppRecord& a) {
+    auto s = db_.Prepare(fmt::format(
+        "INSERT INTO apps ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kAppColumns));
+    SPARKPLANE_TRY(s);
+    s->Bind(1, a.id).Bind(2, a.internal_id).Bind(3, a.cluster_id).Bind(4, a.job_id);
+    s->Bind(5, a.display_name).Bind(6, a.user_id).Bind(7, a.submission_source).Bind(8, a.app_type);
+    s->Bind(9, AppStateName(a.state)).Bind(10, a.created_at).Bind(11, a.updated_at);
+    s->Bind(12, a.started_at).Bind(13, a.ended_at).Bind(14, a.kill_requested_at);
+    s->Bind(15, a.config_template_id).Bind(16, a.request_json).Bind(17, a.config_json);
+    s->Bind(18, a.config_sources_json).Bind(19, a.error_message);
+    if (a.exit_code) {
+      s->Bind(20, static_cast<int64_t>(*a.exit_code));
+    } else {
+      s->BindNull(20);
+    }
+    s->Bind(21, a.pid).Bind(22, a.pid_start_ticks).Bind(23, a.app_dir);
+    SPARKPLANE_TRY(s->Run());
+    auto job = db_.Prepare(
+        "INSERT INTO jobs (cluster_id, id, display_name, created_at, updated_at, last_app_id) "
+        "VALUES (?1, ?2, ?2, ?3, ?3, ?4) ON CONFLICT (cluster_id, id) DO UPDATE SET "
+        "updated_at = excluded.updated_at, last_app_id = excluded.last_app_id");
+    SPARKPLANE_TRY(job);
+    job->Bind(1, a.cluster_id).Bind(2, a.job_id).Bind(3, a.created_at).Bind(4, a.id);
+    SPARKPLANE_TRY(job->Run());
+    return AppendEvent(a.id, a.created_at, "", AppStateName(a.state), "submitted");
+  }
+
+  Result<bool> TransitionLocked(const std::string& id, const AppTransition& t) {
+    auto cur = db_.Prepare("SELECT state FROM apps WHERE id = ?");
+    SPARKPLANE_TRY(cur);
+    cur->Bind(1, id);
+    auto row = cur->Step();
+    SPARKPLANE_TRY(row);
+    if (!*row) return Fail(ErrorCode::kNotFound, fmt::format("app '{}' not found", id));
+    auto from = ParseAppState(cur->Text(0)).value_or(AppState::kFailed);
+    if (IsTerminal(from)) return false;
+    auto s = db_.Prepare(
+        "UPDATE apps SET state = ?2, updated_at = ?3, "
+        "started_at = COALESCE(?4, started_at), ended_at = COALESCE(?5, ended_at), "
+        "kill_requested_at = COALESCE(?6, kill_requested_at), "
+        "error_message = COALESCE(?7, error_message), exit_code = COALESCE(?8, exit_code), "
+        "pid = COALESCE(?9, pid), pid_start_ticks = COALESCE(?10, pid_start_ticks) WHERE id = ?1");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, id).Bind(2, AppStateName(t.to)).Bind(3, t.at);
+    s->Bind(4, t.started_at).Bind(5, t.ended_at).Bind(6, t.kill_requested_at);
+    if (t.error_message) {
+      s->Bind(7, *t.error_message);
+    } else {
+      s->BindNull(7);
+    }
+    s->Bind(8, t.exit_code ? std::optional<int64_t>(*t.exit_code) : std::nullopt);
+    s->Bind(9, t.pid).Bind(10, t.pid_start_ticks);
+    SPARKPLANE_TRY(s->Run());
+    if (from != t.to) SPARKPLANE_TRY(AppendEvent(id, t.at, AppStateName(from), AppStateName(t.to), t.reason));
+    return true;
+  }
+
+  Status AppendEvent(std::string_view app_id, int64_t at, std::string_view from, std::string_view to,
+                     std::string_view reason) {
+    auto s = db_.Prepare("INSERT INTO app_events (app_id, at, from_state, to_state, reason) VALUES (?,?,?,?,?)");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, app_id).Bind(2, at).Bind(3, from).Bind(4, to).Bind(5, reason);
+    return s->Run();
+  }
+
+  std::mutex mutex_;
+  Db db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  auto db = Db::Open(path);
+  if (!db) return tl::unexpected(db.error());
+  auto store = std::make_unique<SqliteStore>(std::move(*db));
+  if (auto st = store->Migrate(); !st) return tl::unexpected(st.error());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace sparkplane::store
