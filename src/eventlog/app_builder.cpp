@@ -1,0 +1,1708 @@
+#include "eventlog/app_builder.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <limits>
+
+#include <fmt/format.h>
+
+namespace sparkplane::eventlog {
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
+
+namespace {
+
+#define EL_TRY(expr)                               \
+  do {                                             \
+    if (error_code _e = (expr); _e) return _e;     \
+  } while (0)
+
+// Keys Spark writes never contain escapes; an escaped key just never matches a known name.
+std::string_view RawKey(od::field& field) {
+  const char* p = field.key().raw();
+  const char* q = p;
+  while (*q != '"') {
+    if (*q == '\\') ++q;
+    ++q;
+  }
+  return std::string_view(p, static_cast<size_t>(q - p));
+}
+
+error_code ReadInt(od::value v, int64_t& out) {
+  od::json_type type;
+  EL_TRY(v.type().get(type));
+  if (type == od::json_type::number) {
+    if (v.get_int64().get(out) == simdjson::SUCCESS) return simdjson::SUCCESS;
+    double d;
+    EL_TRY(v.get_double().get(d));
+    out = static_cast<int64_t>(d);
+    return simdjson::SUCCESS;
+  }
+  if (type == od::json_type::string) {  // some vendors quote numbers
+    std::string_view s;
+    EL_TRY(v.get_string().get(s));
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    (void)ptr;
+    if (ec != std::errc()) out = 0;
+    return simdjson::SUCCESS;
+  }
+  if (type == od::json_type::null) {
+    out = 0;
+    return simdjson::SUCCESS;
+  }
+  return simdjson::INCORRECT_TYPE;
+}
+
+error_code ReadInt32(od::value v, int32_t& out) {
+  int64_t x = 0;
+  EL_TRY(ReadInt(v, x));
+  out = static_cast<int32_t>(x);
+  return simdjson::SUCCESS;
+}
+
+error_code ReadBool(od::value v, bool& out) {
+  od::json_type type;
+  EL_TRY(v.type().get(type));
+  if (type == od::json_type::boolean) return v.get_bool().get(out);
+  if (type == od::json_type::string) {
+    std::string_view s;
+    EL_TRY(v.get_string().get(s));
+    out = s == "true";
+    return simdjson::SUCCESS;
+  }
+  out = false;
+  return simdjson::SUCCESS;
+}
+
+// Strings; null becomes absent (returns false in `present`).
+error_code ReadString(od::value v, std::string& out) {
+  od::json_type type;
+  EL_TRY(v.type().get(type));
+  if (type == od::json_type::string) {
+    std::string_view s;
+    EL_TRY(v.get_string().get(s));
+    out.assign(s);
+    return simdjson::SUCCESS;
+  }
+  if (type == od::json_type::null) {
+    out.clear();
+    return simdjson::SUCCESS;
+  }
+  if (type == od::json_type::object || type == od::json_type::array) {
+    out.clear();  // structured values are not modelled as text
+    return simdjson::SUCCESS;
+  }
+  std::string_view raw = v.raw_json_token();
+  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
+                          raw.back() == '\t' || raw.back() == ',' || raw.back() == '}' ||
+                          raw.back() == ']')) {
+    raw.remove_suffix(1);
+  }
+  out.assign(raw);
+  return simdjson::SUCCESS;
+}
+
+error_code ReadOptString(od::value v, std::optional<std::string>& out) {
+  od::json_type type;
+  EL_TRY(v.type().get(type));
+  if (type == od::json_type::null) {
+    out.reset();
+    return simdjson::SUCCESS;
+  }
+  std::string s;
+  EL_TRY(ReadString(v, s));
+  out = std::move(s);
+  return simdjson::SUCCESS;
+}
+
+
+error_code ReadStringMap(od::value v, std::vector<std::pair<std::string, std::string>>& out) {
+  out.clear();
+  od::object obj;
+  EL_TRY(v.get_object().get(obj));
+  for (auto f : obj) {
+    od::field field;
+    EL_TRY(std::move(f).get(field));
+    std::string_view key;
+    EL_TRY(field.unescaped_key().get(key));
+    std::string k(key);
+    std::string val;
+    EL_TRY(ReadString(field.value(), val));
+    out.emplace_back(std::move(k), std::move(val));
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code ReadIntArray(od::value v, std::vector<int32_t>& out) {
+  out.clear();
+  od::array arr;
+  EL_TRY(v.get_array().get(arr));
+  for (auto e : arr) {
+    od::value ev;
+    EL_TRY(std::move(e).get(ev));
+    int32_t x;
+    EL_TRY(ReadInt32(ev, x));
+    out.push_back(x);
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code ReadExecutorMetrics(od::value v, ExecutorMetricValues& out, uint64_t& unknown) {
+  out.fill(0);
+  od::object obj;
+  EL_TRY(v.get_object().get(obj));
+  for (auto f : obj) {
+    od::field field;
+    EL_TRY(std::move(f).get(field));
+    std::string_view key = RawKey(field);
+    size_t i = 0;
+    while (i < kExecutorMetricCount && kExecutorMetricNames[i] != key) ++i;
+    if (i == kExecutorMetricCount) {
+      ++unknown;
+      continue;
+    }
+    EL_TRY(ReadInt(field.value(), out[i]));
+  }
+  return simdjson::SUCCESS;
+}
+
+struct Accum {
+  int64_t id = 0;
+  std::optional<std::string> name;
+  std::optional<std::string> update;
+  std::optional<std::string> value;
+  std::optional<bool> internal;
+  std::optional<std::string> metadata;
+
+  // Spark keeps only user accumulators (not internal metrics, not SQL metrics) per task/stage.
+  bool IsUserVisible() const {
+    bool is_internal = internal ? *internal
+                                : (name && name->starts_with("internal.metrics."));
+    return !is_internal && metadata != "sql";
+  }
+};
+
+error_code ReadAccumulables(od::value v, std::vector<Accum>& out, uint64_t& unknown) {
+  out.clear();
+  od::array arr;
+  EL_TRY(v.get_array().get(arr));
+  for (auto e : arr) {
+    od::object obj;
+    EL_TRY(e.get_object().get(obj));
+    Accum a;
+    for (auto f : obj) {
+      od::field field;
+      EL_TRY(std::move(f).get(field));
+      std::string_view key = RawKey(field);
+      if (key == "ID") {
+        EL_TRY(ReadInt(field.value(), a.id));
+      } else if (key == "Name") {
+        EL_TRY(ReadOptString(field.value(), a.name));
+      } else if (key == "Update") {
+        EL_TRY(ReadOptString(field.value(), a.update));
+      } else if (key == "Value") {
+        EL_TRY(ReadOptString(field.value(), a.value));
+      } else if (key == "Internal") {
+        bool b;
+        EL_TRY(ReadBool(field.value(), b));
+        a.internal = b;
+      } else if (key == "Metadata") {
+        EL_TRY(ReadOptString(field.value(), a.metadata));
+      } else if (key == "Count Failed Values") {
+      } else {
+        ++unknown;
+      }
+    }
+    out.push_back(std::move(a));
+  }
+  return simdjson::SUCCESS;
+}
+
+std::vector<AccumulableUpdate> VisibleAccumulables(const std::vector<Accum>& accums,
+                                                   bool with_update) {
+  std::vector<AccumulableUpdate> out;
+  for (const auto& a : accums) {
+    if (!a.IsUserVisible()) continue;
+    AccumulableUpdate u;
+    u.id = a.id;
+    u.name = a.name.value_or("");
+    if (with_update) u.update = a.update;
+    u.value = a.value.value_or("");
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+struct RddInfoJson {
+  RddInfo info;
+};
+
+error_code ReadStorageLevel(od::value v, RddInfo& rdd) {
+  od::object obj;
+  EL_TRY(v.get_object().get(obj));
+  for (auto f : obj) {
+    od::field field;
+    EL_TRY(std::move(f).get(field));
+    std::string_view key = RawKey(field);
+    if (key == "Use Disk") EL_TRY(ReadBool(field.value(), rdd.use_disk));
+    else if (key == "Use Memory") EL_TRY(ReadBool(field.value(), rdd.use_memory));
+    else if (key == "Use Off Heap") EL_TRY(ReadBool(field.value(), rdd.use_off_heap));
+    else if (key == "Deserialized") EL_TRY(ReadBool(field.value(), rdd.deserialized));
+    else if (key == "Replication") EL_TRY(ReadInt32(field.value(), rdd.replication));
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code ReadRddInfos(od::value v, std::vector<RddInfo>& out) {
+  out.clear();
+  od::array arr;
+  EL_TRY(v.get_array().get(arr));
+  for (auto e : arr) {
+    od::object obj;
+    EL_TRY(e.get_object().get(obj));
+    RddInfo rdd;
+    for (auto f : obj) {
+      od::field field;
+      EL_TRY(std::move(f).get(field));
+      std::string_view key = RawKey(field);
+      if (key == "RDD ID") EL_TRY(ReadInt32(field.value(), rdd.id));
+      else if (key == "Name") EL_TRY(ReadString(field.value(), rdd.name));
+      else if (key == "Number of Partitions") EL_TRY(ReadInt32(field.value(), rdd.num_partitions));
+      else if (key == "Storage Level") EL_TRY(ReadStorageLevel(field.value(), rdd));
+    }
+    out.push_back(std::move(rdd));
+  }
+  return simdjson::SUCCESS;
+}
+
+struct StageInfoJson {
+  int32_t stage_id = 0, attempt = 0, num_tasks = 0, rp_id = 0, mergers = 0;
+  std::string name, details;
+  std::optional<int64_t> submission, completion;
+  std::optional<std::string> failure;
+  std::vector<RddInfo> rdds;
+  std::vector<int32_t> parents;
+  std::vector<Accum> accums;
+  bool push_enabled = false;
+};
+
+error_code ReadStageInfo(od::value v, StageInfoJson& s, uint64_t& unknown) {
+  s = StageInfoJson{};
+  od::object obj;
+  EL_TRY(v.get_object().get(obj));
+  for (auto f : obj) {
+    od::field field;
+    EL_TRY(std::move(f).get(field));
+    std::string_view key = RawKey(field);
+    od::value val = field.value();
+    if (key == "Stage ID") EL_TRY(ReadInt32(val, s.stage_id));
+    else if (key == "Stage Attempt ID") EL_TRY(ReadInt32(val, s.attempt));
+    else if (key == "Stage Name") EL_TRY(ReadString(val, s.name));
+    else if (key == "Number of Tasks") EL_TRY(ReadInt32(val, s.num_tasks));
+    else if (key == "RDD Info") EL_TRY(ReadRddInfos(val, s.rdds));
+    else if (key == "Parent IDs") EL_TRY(ReadIntArray(val, s.parents));
+    else if (key == "Details") EL_TRY(ReadString(val, s.details));
+    else if (key == "Submission Time") {
+      int64_t t;
+      EL_TRY(ReadInt(val, t));
+      s.submission = t;
+    } else if (key == "Completion Time") {
+      int64_t t;
+      EL_TRY(ReadInt(val, t));
+      s.completion = t;
+    } else if (key == "Failure Reason") {
+      EL_TRY(ReadOptString(val, s.failure));
+    } else if (key == "Accumulables") {
+      EL_TRY(ReadAccumulables(val, s.accums, unknown));
+    } else if (key == "Resource Profile Id") {
+      EL_TRY(ReadInt32(val, s.rp_id));
+    } else if (key == "Shuffle Push Enabled") {
+      EL_TRY(ReadBool(val, s.push_enabled));
+    } else if (key == "Shuffle Push Mergers Count") {
+      EL_TRY(ReadInt32(val, s.mergers));
+    } else {
+      ++unknown;
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+struct TaskInfoJson {
+  int64_t task_id = 0, launch = 0, getting_result = 0, finish = 0;
+  int32_t index = 0, attempt = 0, partition = -1;
+  std::string executor, host, locality;
+  bool speculative = false, failed = false, killed = false;
+  std::vector<Accum> accums;
+};
+
+error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown) {
+  t.partition = -1;
+  t.getting_result = t.finish = 0;
+  t.speculative = t.failed = t.killed = false;
+  t.accums.clear();
+  od::object obj;
+  EL_TRY(v.get_object().get(obj));
+  for (auto f : obj) {
+    od::field field;
+    EL_TRY(std::move(f).get(field));
+    std::string_view key = RawKey(field);
+    od::value val = field.value();
+    if (key == "Task ID") EL_TRY(ReadInt(val, t.task_id));
+    else if (key == "Index") EL_TRY(ReadInt32(val, t.index));
+    else if (key == "Attempt") EL_TRY(ReadInt32(val, t.attempt));
+    else if (key == "Partition ID") EL_TRY(ReadInt32(val, t.partition));
+    else if (key == "Launch Time") EL_TRY(ReadInt(val, t.launch));
+    else if (key == "Executor ID") EL_TRY(ReadString(val, t.executor));
+    else if (key == "Host") EL_TRY(ReadString(val, t.host));
+    else if (key == "Locality") EL_TRY(ReadString(val, t.locality));
+    else if (key == "Speculative") EL_TRY(ReadBool(val, t.speculative));
+    else if (key == "Getting Result Time") EL_TRY(ReadInt(val, t.getting_result));
+    else if (key == "Finish Time") EL_TRY(ReadInt(val, t.finish));
+    else if (key == "Failed") EL_TRY(ReadBool(val, t.failed));
+    else if (key == "Killed") EL_TRY(ReadBool(val, t.killed));
+    else if (key == "Accumulables") EL_TRY(ReadAccumulables(val, t.accums, unknown));
+    else ++unknown;
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code ReadMetricObject(od::value v, TaskMetricValues& m, uint64_t& unknown,
+                            std::initializer_list<std::pair<std::string_view, TaskMetric>> keys,
+                            TaskMetricValues* push_target = nullptr);
+
+error_code ReadPushMetrics(od::value v, TaskMetricValues& m, uint64_t& unknown) {
+  return ReadMetricObject(v, m, unknown,
+                          {{"Corrupt Merged Block Chunks", kPushCorruptMergedBlockChunks},
+                           {"Merged Fetch Fallback Count", kPushMergedFetchFallbackCount},
+                           {"Merged Remote Blocks Fetched", kPushMergedRemoteBlocksFetched},
+                           {"Merged Local Blocks Fetched", kPushMergedLocalBlocksFetched},
+                           {"Merged Remote Chunks Fetched", kPushMergedRemoteChunksFetched},
+                           {"Merged Local Chunks Fetched", kPushMergedLocalChunksFetched},
+                           {"Merged Remote Bytes Read", kPushMergedRemoteBytesRead},
+                           {"Merged Local Bytes Read", kPushMergedLocalBytesRead},
+                           {"Merged Remote Requests Duration", kPushMergedRemoteReqsDuration}});
+}
+
+error_code ReadMetricObject(od::value v, TaskMetricValues& m, uint64_t& unknown,
+                            std::initializer_list<std::pair<std::string_view, TaskMetric>> keys,
+                            TaskMetricValues* push_target) {
+  od::object obj;
+  EL_TRY(v.get_object().get(obj));
+  for (auto f : obj) {
+    od::field field;
+    EL_TRY(std::move(f).get(field));
+    std::string_view key = RawKey(field);
+    bool known = false;
+    for (const auto& [name, index] : keys) {
+      if (name == key) {
+        EL_TRY(ReadInt(field.value(), m[index]));
+        known = true;
+        break;
+      }
+    }
+    if (known) continue;
+    if (push_target && key == "Push Based Shuffle") {
+      EL_TRY(ReadPushMetrics(field.value(), *push_target, unknown));
+    } else if (key == "Data Read Method" || key == "Data Write Method") {
+    } else {
+      ++unknown;
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code ReadTaskMetrics(od::value v, TaskMetricValues& m, uint64_t& unknown) {
+  m.fill(0);
+  od::object obj;
+  EL_TRY(v.get_object().get(obj));
+  for (auto f : obj) {
+    od::field field;
+    EL_TRY(std::move(f).get(field));
+    std::string_view key = RawKey(field);
+    od::value val = field.value();
+    if (key == "Executor Deserialize Time") EL_TRY(ReadInt(val, m[kExecutorDeserializeTime]));
+    else if (key == "Executor Deserialize CPU Time") EL_TRY(ReadInt(val, m[kExecutorDeserializeCpuTime]));
+    else if (key == "Executor Run Time") EL_TRY(ReadInt(val, m[kExecutorRunTime]));
+    else if (key == "Executor CPU Time") EL_TRY(ReadInt(val, m[kExecutorCpuTime]));
+    else if (key == "Peak Execution Memory") EL_TRY(ReadInt(val, m[kPeakExecutionMemory]));
+    else if (key == "Result Size") EL_TRY(ReadInt(val, m[kResultSize]));
+    else if (key == "JVM GC Time") EL_TRY(ReadInt(val, m[kJvmGcTime]));
+    else if (key == "Result Serialization Time") EL_TRY(ReadInt(val, m[kResultSerializationTime]));
+    else if (key == "Memory Bytes Spilled") EL_TRY(ReadInt(val, m[kMemoryBytesSpilled]));
+    else if (key == "Disk Bytes Spilled") EL_TRY(ReadInt(val, m[kDiskBytesSpilled]));
+    else if (key == "Shuffle Read Metrics") {
+      EL_TRY(ReadMetricObject(val, m, unknown,
+                              {{"Remote Blocks Fetched", kShuffleRemoteBlocksFetched},
+                               {"Local Blocks Fetched", kShuffleLocalBlocksFetched},
+                               {"Fetch Wait Time", kShuffleFetchWaitTime},
+                               {"Remote Bytes Read", kShuffleRemoteBytesRead},
+                               {"Remote Bytes Read To Disk", kShuffleRemoteBytesReadToDisk},
+                               {"Local Bytes Read", kShuffleLocalBytesRead},
+                               {"Total Records Read", kShuffleRecordsRead},
+                               {"Remote Requests Duration", kShuffleRemoteReqsDuration}},
+                              &m));
+    } else if (key == "Shuffle Write Metrics") {
+      EL_TRY(ReadMetricObject(val, m, unknown,
+                              {{"Shuffle Bytes Written", kShuffleBytesWritten},
+                               {"Shuffle Write Time", kShuffleWriteTime},
+                               {"Shuffle Records Written", kShuffleRecordsWritten}}));
+    } else if (key == "Input Metrics") {
+      EL_TRY(ReadMetricObject(val, m, unknown,
+                              {{"Bytes Read", kInputBytesRead}, {"Records Read", kInputRecordsRead}}));
+    } else if (key == "Output Metrics") {
+      EL_TRY(ReadMetricObject(
+          val, m, unknown,
+          {{"Bytes Written", kOutputBytesWritten}, {"Records Written", kOutputRecordsWritten}}));
+    } else if (key == "Updated Blocks" || key == "Peak On Heap Execution Memory" ||
+               key == "Peak Off Heap Execution Memory") {
+    } else {
+      ++unknown;
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+std::string StackTraceText(const std::vector<std::array<std::string, 3>>& frames,
+                           const std::vector<int64_t>& lines) {
+  std::string out;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    if (i) out += '\n';
+    const auto& [cls, method, file] = frames[i];
+    std::string location;
+    if (lines[i] == -2) location = "Native Method";
+    else if (file.empty()) location = "Unknown Source";
+    else if (lines[i] >= 0) location = fmt::format("{}:{}", file, lines[i]);
+    else location = file;
+    out += fmt::format("        {}.{}({})", cls, method, location);
+  }
+  return out;
+}
+
+struct TaskEndReasonJson {
+  std::string reason = "Success";
+  std::string class_name, description, full_stack_trace, kill_reason, message, loss_reason;
+  std::string bm_executor, bm_host;
+  int64_t bm_port = 0;
+  bool have_bm = false, have_full_stack = false, have_loss_reason = false, exit_caused_by_app = true;
+  std::string executor_id;
+  int64_t shuffle_id = 0, map_id = 0, map_index = std::numeric_limits<int32_t>::min(),
+          reduce_id = 0, job_id = 0, partition_id = 0, attempt_number = 0;
+  std::vector<std::array<std::string, 3>> frames;
+  std::vector<int64_t> frame_lines;
+
+  std::string ErrorString() const {
+    if (reason == "ExceptionFailure") {
+      if (have_full_stack) return full_stack_trace;
+      return fmt::format("{}: {}\n{}", class_name, description, StackTraceText(frames, frame_lines));
+    }
+    if (reason == "FetchFailed") {
+      std::string bm = have_bm ? fmt::format("BlockManagerId({}, {}, {}, None)", bm_executor,
+                                              bm_host, bm_port)
+                               : "null";
+      std::string idx = map_index == std::numeric_limits<int32_t>::min()
+                            ? std::string("Unknown")
+                            : std::to_string(map_index);
+      return fmt::format(
+          "FetchFailed({}, shuffleId={}, mapIndex={}, mapId={}, reduceId={}, message=\n{}\n)", bm,
+          shuffle_id, idx, map_id, reduce_id, message);
+    }
+    if (reason == "ExecutorLostFailure") {
+      return fmt::format("ExecutorLostFailure (executor {} exited {})", executor_id,
+                         exit_caused_by_app ? "caused by one of the running tasks"
+                                            : "unrelated to the running tasks") +
+             (have_loss_reason ? " Reason: " + loss_reason : "");
+    }
+    if (reason == "TaskKilled") return kill_reason;
+    if (reason == "TaskCommitDenied") {
+      return fmt::format(
+          "TaskCommitDenied (Driver denied task commit) for job: {}, partition: {}, "
+          "attemptNumber: {}",
+          job_id, partition_id, attempt_number);
+    }
+    if (reason == "Resubmitted") return "Resubmitted (resubmitted due to lost executor)";
+    if (reason == "TaskResultLost") return "TaskResultLost (result lost from block manager)";
+    return "UnknownReason";
+  }
+};
+
+error_code ReadStackTrace(od::value v, TaskEndReasonJson& r) {
+  od::array arr;
+  EL_TRY(v.get_array().get(arr));
+  for (auto e : arr) {
+    od::object obj;
+    EL_TRY(e.get_object().get(obj));
+    std::array<std::string, 3> frame;
+    int64_t line = -1;
+    for (auto f : obj) {
+      od::field field;
+      EL_TRY(std::move(f).get(field));
+      std::string_view key = RawKey(field);
+      if (key == "Declaring Class") EL_TRY(ReadString(field.value(), frame[0]));
+      else if (key == "Method Name") EL_TRY(ReadString(field.value(), frame[1]));
+      else if (key == "File Name") EL_TRY(ReadString(field.value(), frame[2]));
+      else if (key == "Line Number") EL_TRY(ReadInt(field.value(), line));
+    }
+    r.frames.push_back(std::move(frame));
+    r.frame_lines.push_back(line);
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code ReadTaskEndReason(od::value v, TaskEndReasonJson& r) {
+  r = TaskEndReasonJson{};
+  od::object obj;
+  EL_TRY(v.get_object().get(obj));
+  for (auto f : obj) {
+    od::field field;
+    EL_TRY(std::move(f).get(field));
+    std::string_view key = RawKey(field);
+    od::value val = field.value();
+    if (key == "Reason") EL_TRY(ReadString(val, r.reason));
+    else if (key == "Class Name") EL_TRY(ReadString(val, r.class_name));
+    else if (key == "Description") EL_TRY(ReadString(val, r.description));
+    else if (key == "Full Stack Trace") {
+      od::json_type type;
+      EL_TRY(val.type().get(type));
+      if (type != od::json_type::null) {
+        EL_TRY(ReadString(val, r.full_stack_trace));
+        r.have_full_stack = true;
+      }
+    } else if (key == "Stack Trace") EL_TRY(ReadStackTrace(val, r));
+    else if (key == "Kill Reason") EL_TRY(ReadString(val, r.kill_reason));
+    else if (key == "Message") EL_TRY(ReadString(val, r.message));
+    else if (key == "Loss Reason") {
+      EL_TRY(ReadString(val, r.loss_reason));
+      r.have_loss_reason = true;
+    } else if (key == "Executor ID") EL_TRY(ReadString(val, r.executor_id));
+    else if (key == "Exit Caused By App") EL_TRY(ReadBool(val, r.exit_caused_by_app));
+    else if (key == "Shuffle ID") EL_TRY(ReadInt(val, r.shuffle_id));
+    else if (key == "Map ID") EL_TRY(ReadInt(val, r.map_id));
+    else if (key == "Map Index") EL_TRY(ReadInt(val, r.map_index));
+    else if (key == "Reduce ID") EL_TRY(ReadInt(val, r.reduce_id));
+    else if (key == "Job ID") EL_TRY(ReadInt(val, r.job_id));
+    else if (key == "Partition ID") EL_TRY(ReadInt(val, r.partition_id));
+    else if (key == "Attempt Number") EL_TRY(ReadInt(val, r.attempt_number));
+    else if (key == "Block Manager Address") {
+      od::json_type type;
+      EL_TRY(val.type().get(type));
+      if (type == od::json_type::object) {
+        od::object bm;
+        EL_TRY(val.get_object().get(bm));
+        r.have_bm = true;
+        for (auto bf : bm) {
+          od::field bfield;
+          EL_TRY(std::move(bf).get(bfield));
+          std::string_view bkey = RawKey(bfield);
+          if (bkey == "Executor ID") EL_TRY(ReadString(bfield.value(), r.bm_executor));
+          else if (bkey == "Host") EL_TRY(ReadString(bfield.value(), r.bm_host));
+          else if (bkey == "Port") EL_TRY(ReadInt(bfield.value(), r.bm_port));
+        }
+      }
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+enum class EventKind {
+  kUnknown,
+  kIgnored,  // known, but nothing in the model depends on it
+  kLogStart,
+  kAppStart,
+  kAppEnd,
+  kEnvUpdate,
+  kResourceProfileAdded,
+  kExecutorAdded,
+  kExecutorRemoved,
+  kBlockManagerAdded,
+  kBlockManagerRemoved,
+  kJobStart,
+  kJobEnd,
+  kStageSubmitted,
+  kStageCompleted,
+  kTaskStart,
+  kTaskGettingResult,
+  kTaskEnd,
+  kStageExecutorMetrics,
+  kExecutorMetricsUpdate,
+  kUnpersistRdd,
+  kExecutorExcluded,
+  kExecutorUnexcluded,
+  kNodeExcluded,
+  kNodeUnexcluded,
+  kExecutorExcludedForStage,
+  kNodeExcludedForStage,
+  kMiscProcessAdded,
+  kSqlStart,
+  kSqlEnd,
+};
+
+EventKind ClassifyEvent(std::string_view name) {
+  constexpr std::string_view kScheduler = "org.apache.spark.scheduler.";
+  constexpr std::string_view kSqlUi = "org.apache.spark.sql.execution.ui.";
+  if (name.starts_with("SparkListener")) {
+    std::string_view n = name.substr(13);
+    if (n == "TaskEnd") return EventKind::kTaskEnd;
+    if (n == "TaskStart") return EventKind::kTaskStart;
+    if (n == "TaskGettingResult") return EventKind::kTaskGettingResult;
+    if (n == "StageSubmitted") return EventKind::kStageSubmitted;
+    if (n == "StageCompleted") return EventKind::kStageCompleted;
+    if (n == "JobStart") return EventKind::kJobStart;
+    if (n == "JobEnd") return EventKind::kJobEnd;
+    if (n == "ExecutorAdded") return EventKind::kExecutorAdded;
+    if (n == "ExecutorRemoved") return EventKind::kExecutorRemoved;
+    if (n == "BlockManagerAdded") return EventKind::kBlockManagerAdded;
+    if (n == "BlockManagerRemoved") return EventKind::kBlockManagerRemoved;
+    if (n == "StageExecutorMetrics") return EventKind::kStageExecutorMetrics;
+    if (n == "ExecutorMetricsUpdate") return EventKind::kExecutorMetricsUpdate;
+    if (n == "ApplicationStart") return EventKind::kAppStart;
+    if (n == "ApplicationEnd") return EventKind::kAppEnd;
+    if (n == "EnvironmentUpdate") return EventKind::kEnvUpdate;
+    if (n == "LogStart") return EventKind::kLogStart;
+    if (n == "ResourceProfileAdded") return EventKind::kResourceProfileAdded;
+    if (n == "UnpersistRDD") return EventKind::kUnpersistRdd;
+    if (n == "BlockUpdated" || n == "SpeculativeTaskSubmitted" || n == "UnschedulableTaskSetAdded" ||
+        n == "UnschedulableTaskSetRemoved")
+      return EventKind::kIgnored;
+    return EventKind::kUnknown;
+  }
+  if (name.starts_with(kScheduler)) {
+    std::string_view n = name.substr(kScheduler.size());
+    if (n == "SparkListenerExecutorExcluded" || n == "SparkListenerExecutorBlacklisted")
+      return EventKind::kExecutorExcluded;
+    if (n == "SparkListenerExecutorUnexcluded" || n == "SparkListenerExecutorUnblacklisted")
+      return EventKind::kExecutorUnexcluded;
+    if (n == "SparkListenerNodeExcluded" || n == "SparkListenerNodeBlacklisted")
+      return EventKind::kNodeExcluded;
+    if (n == "SparkListenerNodeUnexcluded" || n == "SparkListenerNodeUnblacklisted")
+      return EventKind::kNodeUnexcluded;
+    if (n == "SparkListenerExecutorExcludedForStage" ||
+        n == "SparkListenerExecutorBlacklistedForStage")
+      return EventKind::kExecutorExcludedForStage;
+    if (n == "SparkListenerNodeExcludedForStage" || n == "SparkListenerNodeBlacklistedForStage")
+      return EventKind::kNodeExcludedForStage;
+    if (n == "SparkListenerMiscellaneousProcessAdded") return EventKind::kMiscProcessAdded;
+    return EventKind::kUnknown;
+  }
+  if (name.starts_with(kSqlUi)) {
+    std::string_view n = name.substr(kSqlUi.size());
+    if (n == "SparkListenerSQLExecutionStart") return EventKind::kSqlStart;
+    if (n == "SparkListenerSQLExecutionEnd") return EventKind::kSqlEnd;
+    if (n == "SparkListenerSQLAdaptiveExecutionUpdate" || n == "SparkListenerDriverAccumUpdates" ||
+        n == "SparkListenerSQLAdaptiveSQLMetricUpdates")
+      return EventKind::kIgnored;
+    return EventKind::kUnknown;
+  }
+  return EventKind::kUnknown;
+}
+
+}  // namespace
+
+struct AppBuilder::Impl {
+  explicit Impl(AppModel& m, BuilderOptions o) : model(m), options(o) {}
+
+  AppModel& model;
+  BuilderOptions options;
+  od::parser parser;
+  std::string scratch;  // padded copy for unpadded input
+  uint64_t unknown = 0;
+
+  // Reused per-event scratch.
+  StageInfoJson stage_info;
+  std::vector<StageInfoJson> job_stage_infos;
+  TaskInfoJson task_info;
+  TaskEndReasonJson reason;
+  TaskMetricValues task_metrics{};
+  ExecutorMetricValues executor_metrics{};
+  std::vector<Accum> accums;
+  Properties properties;
+
+  void Line(std::string_view line, size_t capacity);
+  error_code Dispatch(EventKind kind, od::object& obj);
+
+  Executor& GetOrCreateExecutor(const std::string& id, int64_t time) {
+    auto it = model.executors.find(id);
+    if (it != model.executors.end()) return it->second;
+    Executor& e = model.executors[id];
+    e.id = id;
+    e.add_time = time;
+    model.executor_order.push_back(id);
+    return e;
+  }
+  Executor* FindExecutor(const std::string& id) {
+    auto it = model.executors.find(id);
+    return it == model.executors.end() ? nullptr : &it->second;
+  }
+  Stage& GetOrCreateStage(const StageInfoJson& info) {
+    auto& s = model.stages[{info.stage_id, info.attempt}];
+    if (s.name.empty() && s.num_tasks == 0 && s.rdd_ids.empty()) {
+      s.stage_id = info.stage_id;
+      s.attempt_id = info.attempt;
+      ApplyStageInfo(s, info);
+    }
+    return s;
+  }
+  Stage* FindStage(int32_t id, int32_t attempt) {
+    auto it = model.stages.find({id, attempt});
+    return it == model.stages.end() ? nullptr : &it->second;
+  }
+  void ApplyStageInfo(Stage& s, const StageInfoJson& info) {
+    s.name = info.name;
+    s.details = info.details;
+    s.num_tasks = info.num_tasks;
+    s.resource_profile_id = info.rp_id;
+    s.shuffle_push_enabled = info.push_enabled;
+    s.shuffle_mergers_count = info.mergers;
+    s.submission_time = info.submission;
+    s.completion_time = info.completion;
+    s.failure_reason = info.failure;
+    s.parent_ids = info.parents;
+    s.rdd_ids.clear();
+    for (const auto& r : info.rdds) s.rdd_ids.push_back(r.id);
+    s.accumulables = VisibleAccumulables(info.accums, /*with_update=*/false);
+  }
+  void ApplyProperties(const Properties& props, Stage* stage, Job* job);
+
+  error_code OnLogStart(od::object& obj);
+  error_code OnAppStart(od::object& obj);
+  error_code OnAppEnd(od::object& obj);
+  error_code OnEnvUpdate(od::object& obj);
+  error_code OnResourceProfile(od::object& obj);
+  error_code OnExecutorAdded(od::object& obj);
+  error_code OnExecutorRemoved(od::object& obj);
+  error_code OnBlockManager(od::object& obj, bool added);
+  error_code OnJobStart(od::object& obj);
+  error_code OnJobEnd(od::object& obj);
+  error_code OnStage(od::object& obj, bool submitted);
+  error_code OnTaskStart(od::object& obj);
+  error_code OnTaskGettingResult(od::object& obj);
+  error_code OnTaskEnd(od::object& obj);
+  error_code OnStageExecutorMetrics(od::object& obj);
+  error_code OnExecutorMetricsUpdate(od::object& obj);
+  error_code OnUnpersist(od::object& obj);
+  error_code OnExclusion(od::object& obj, EventKind kind);
+  error_code OnMiscProcess(od::object& obj);
+  error_code OnSql(od::object& obj, bool start);
+};
+
+AppBuilder::AppBuilder(BuilderOptions options)
+    : model_(std::make_unique<AppModel>()), impl_(std::make_unique<Impl>(*model_, options)) {}
+AppBuilder::~AppBuilder() = default;
+
+void AppBuilder::OnLine(std::string_view line) { impl_->Line(line, line.size() + kLinePadding); }
+
+void AppBuilder::OnUnpaddedLine(std::string_view line) {
+  impl_->scratch.assign(line);
+  impl_->scratch.reserve(line.size() + kLinePadding);
+  impl_->Line(impl_->scratch, impl_->scratch.capacity());
+}
+
+void AppBuilder::Impl::Line(std::string_view line, size_t capacity) {
+  ++model.counters.lines;
+  // Spark writes the event name first; read it without a JSON parse when possible.
+  constexpr std::string_view kPrefix = "{\"Event\":\"";
+  std::string_view name;
+  if (line.starts_with(kPrefix)) {
+    size_t end = line.find('"', kPrefix.size());
+    if (end != std::string_view::npos) name = line.substr(kPrefix.size(), end - kPrefix.size());
+  }
+  od::document doc;
+  if (parser.iterate(line.data(), line.size(), capacity).get(doc)) {
+    ++model.counters.parse_errors;
+    return;
+  }
+  std::string name_storage;
+  if (name.empty()) {
+    od::object obj;
+    std::string_view n;
+    if (doc.get_object().get(obj) || obj.find_field_unordered("Event").get_string().get(n)) {
+      ++model.counters.parse_errors;
+      return;
+    }
+    name_storage.assign(n);
+    name = name_storage;
+    doc.rewind();
+  }
+  EventKind kind = ClassifyEvent(name);
+  if (kind == EventKind::kUnknown) {
+    ++model.counters.unknown_events;
+    if (model.counters.unknown_event_names.size() < 64 ||
+        model.counters.unknown_event_names.count(std::string(name))) {
+      ++model.counters.unknown_event_names[std::string(name)];
+    }
+    return;
+  }
+  ++model.counters.events;
+  if (kind == EventKind::kIgnored) return;
+  od::object obj;
+  unknown = 0;
+  if (doc.get_object().get(obj) || Dispatch(kind, obj)) {
+    ++model.counters.parse_errors;
+    return;
+  }
+  model.counters.unknown_fields += unknown;
+}
+
+error_code AppBuilder::Impl::Dispatch(EventKind kind, od::object& obj) {
+  switch (kind) {
+    case EventKind::kLogStart: return OnLogStart(obj);
+    case EventKind::kAppStart: return OnAppStart(obj);
+    case EventKind::kAppEnd: return OnAppEnd(obj);
+    case EventKind::kEnvUpdate: return OnEnvUpdate(obj);
+    case EventKind::kResourceProfileAdded: return OnResourceProfile(obj);
+    case EventKind::kExecutorAdded: return OnExecutorAdded(obj);
+    case EventKind::kExecutorRemoved: return OnExecutorRemoved(obj);
+    case EventKind::kBlockManagerAdded: return OnBlockManager(obj, true);
+    case EventKind::kBlockManagerRemoved: return OnBlockManager(obj, false);
+    case EventKind::kJobStart: return OnJobStart(obj);
+    case EventKind::kJobEnd: return OnJobEnd(obj);
+    case EventKind::kStageSubmitted: return OnStage(obj, true);
+    case EventKind::kStageCompleted: return OnStage(obj, false);
+    case EventKind::kTaskStart: return OnTaskStart(obj);
+    case EventKind::kTaskGettingResult: return OnTaskGettingResult(obj);
+    case EventKind::kTaskEnd: return OnTaskEnd(obj);
+    case EventKind::kStageExecutorMetrics: return OnStageExecutorMetrics(obj);
+    case EventKind::kExecutorMetricsUpdate: return OnExecutorMetricsUpdate(obj);
+    case EventKind::kUnpersistRdd: return OnUnpersist(obj);
+    case EventKind::kExecutorExcluded:
+    case EventKind::kExecutorUnexcluded:
+    case EventKind::kNodeExcluded:
+    case EventKind::kNodeUnexcluded:
+    case EventKind::kExecutorExcludedForStage:
+    case EventKind::kNodeExcludedForStage: return OnExclusion(obj, kind);
+    case EventKind::kMiscProcessAdded: return OnMiscProcess(obj);
+    case EventKind::kSqlStart: return OnSql(obj, true);
+    case EventKind::kSqlEnd: return OnSql(obj, false);
+    case EventKind::kUnknown:
+    case EventKind::kIgnored: break;
+  }
+  return simdjson::SUCCESS;
+}
+
+#define EL_FIELDS(obj)                     \
+  for (auto f_ : obj)                      \
+    if (od::field field; std::move(f_).get(field))    \
+      return simdjson::TAPE_ERROR;         \
+    else if (std::string_view key = RawKey(field); key == "Event") \
+      continue;                            \
+    else
+
+error_code AppBuilder::Impl::OnLogStart(od::object& obj) {
+  EL_FIELDS(obj) {
+    if (key == "Spark Version") EL_TRY(ReadString(field.value(), model.spark_version));
+    else ++unknown;
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnAppStart(od::object& obj) {
+  std::string name, id, user;
+  std::optional<std::string> attempt;
+  int64_t time = 0;
+  Properties driver_logs;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "App Name") EL_TRY(ReadString(val, name));
+    else if (key == "App ID") EL_TRY(ReadString(val, id));
+    else if (key == "Timestamp") EL_TRY(ReadInt(val, time));
+    else if (key == "User") EL_TRY(ReadString(val, user));
+    else if (key == "App Attempt ID") EL_TRY(ReadOptString(val, attempt));
+    else if (key == "Driver Logs") EL_TRY(ReadStringMap(val, driver_logs));
+    else if (key == "Driver Attributes") {
+    } else ++unknown;
+  }
+  model.app_name = std::move(name);
+  model.app_id = std::move(id);
+  model.user = std::move(user);
+  model.attempt_id = std::move(attempt);
+  model.start_time = time;
+  model.driver_logs = std::move(driver_logs);
+  model.last_event_time = std::max(model.last_event_time, time);
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnAppEnd(od::object& obj) {
+  int64_t time = 0;
+  EL_FIELDS(obj) {
+    if (key == "Timestamp") EL_TRY(ReadInt(field.value(), time));
+    else if (key == "ExitCode") {
+      int32_t code;
+      EL_TRY(ReadInt32(field.value(), code));
+      model.exit_code = code;
+    } else ++unknown;
+  }
+  model.end_time = time;
+  model.ended = true;
+  model.last_event_time = std::max(model.last_event_time, time);
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnEnvUpdate(od::object& obj) {
+  Environment env;
+  env.present = true;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "JVM Information") {
+      Properties jvm;
+      EL_TRY(ReadStringMap(val, jvm));
+      for (auto& [k, v] : jvm) {
+        if (k == "Java Version") env.java_version = v;
+        else if (k == "Java Home") env.java_home = v;
+        else if (k == "Scala Version") env.scala_version = v;
+      }
+    } else if (key == "Spark Properties") EL_TRY(ReadStringMap(val, env.spark));
+    else if (key == "Hadoop Properties") EL_TRY(ReadStringMap(val, env.hadoop));
+    else if (key == "System Properties") EL_TRY(ReadStringMap(val, env.system));
+    else if (key == "Metrics Properties") EL_TRY(ReadStringMap(val, env.metrics));
+    else if (key == "Classpath Entries") EL_TRY(ReadStringMap(val, env.classpath));
+    else ++unknown;
+  }
+  for (const auto& [k, v] : env.spark) {
+    if (k == "spark.task.cpus") {
+      int32_t cpus = 1;
+      std::from_chars(v.data(), v.data() + v.size(), cpus);
+      model.default_cpus_per_task = std::max(1, cpus);
+    }
+  }
+  model.environment = std::move(env);
+  return simdjson::SUCCESS;
+}
+
+error_code ReadResourceRequests(od::value v, std::vector<ResourceRequest>& out) {
+  out.clear();
+  od::object obj;
+  EL_TRY(v.get_object().get(obj));
+  for (auto f : obj) {
+    od::field field;
+    EL_TRY(std::move(f).get(field));
+    std::string_view name;
+    EL_TRY(field.unescaped_key().get(name));
+    ResourceRequest r;
+    r.name.assign(name);
+    od::object ro;
+    EL_TRY(field.value().get_object().get(ro));
+    for (auto rf : ro) {
+      od::field rfield;
+      EL_TRY(std::move(rf).get(rfield));
+      std::string_view key = RawKey(rfield);
+      if (key == "Resource Name") EL_TRY(ReadString(rfield.value(), r.name));
+      else if (key == "Amount") EL_TRY(rfield.value().get_double().get(r.amount));
+      else if (key == "Discovery Script") EL_TRY(ReadString(rfield.value(), r.discovery_script));
+      else if (key == "Vendor") EL_TRY(ReadString(rfield.value(), r.vendor));
+    }
+    out.push_back(std::move(r));
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnResourceProfile(od::object& obj) {
+  ResourceProfile rp;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "Resource Profile Id") EL_TRY(ReadInt32(val, rp.id));
+    else if (key == "Executor Resource Requests") EL_TRY(ReadResourceRequests(val, rp.executor_resources));
+    else if (key == "Task Resource Requests") EL_TRY(ReadResourceRequests(val, rp.task_resources));
+    else ++unknown;
+  }
+  model.resource_profiles.push_back(std::move(rp));
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnExecutorAdded(od::object& obj) {
+  int64_t time = 0;
+  std::string id, host;
+  int32_t cores = 0, rp_id = 0;
+  Properties logs, attributes;
+  std::vector<ResourceInfo> resources;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "Timestamp") EL_TRY(ReadInt(val, time));
+    else if (key == "Executor ID") EL_TRY(ReadString(val, id));
+    else if (key == "Executor Info") {
+      od::object info;
+      EL_TRY(val.get_object().get(info));
+      for (auto inf : info) {
+        od::field ifield;
+        EL_TRY(std::move(inf).get(ifield));
+        std::string_view ikey = RawKey(ifield);
+        od::value ival = ifield.value();
+        if (ikey == "Host") EL_TRY(ReadString(ival, host));
+        else if (ikey == "Total Cores") EL_TRY(ReadInt32(ival, cores));
+        else if (ikey == "Log Urls") EL_TRY(ReadStringMap(ival, logs));
+        else if (ikey == "Attributes") EL_TRY(ReadStringMap(ival, attributes));
+        else if (ikey == "Resource Profile Id") EL_TRY(ReadInt32(ival, rp_id));
+        else if (ikey == "Resources") {
+          od::object ro;
+          EL_TRY(ival.get_object().get(ro));
+          for (auto rf : ro) {
+            od::field rfield;
+            EL_TRY(std::move(rf).get(rfield));
+            ResourceInfo ri;
+            od::object rio;
+            EL_TRY(rfield.value().get_object().get(rio));
+            for (auto xf : rio) {
+              od::field xfield;
+              EL_TRY(std::move(xf).get(xfield));
+              std::string_view xkey = RawKey(xfield);
+              if (xkey == "name") EL_TRY(ReadString(xfield.value(), ri.name));
+              else if (xkey == "addresses") {
+                od::array arr;
+                EL_TRY(xfield.value().get_array().get(arr));
+                for (auto a : arr) {
+                  od::value av;
+                  EL_TRY(std::move(a).get(av));
+                  std::string s;
+                  EL_TRY(ReadString(av, s));
+                  ri.addresses.push_back(std::move(s));
+                }
+              }
+            }
+            resources.push_back(std::move(ri));
+          }
+        }
+      }
+    } else ++unknown;
+  }
+  Executor& e = GetOrCreateExecutor(id, time);
+  e.host = host;
+  e.active = true;
+  e.total_cores = cores;
+  e.resource_profile_id = rp_id;
+  int32_t cpus = model.default_cpus_per_task;
+  for (const auto& rp : model.resource_profiles) {
+    if (rp.id != rp_id) continue;
+    for (const auto& tr : rp.task_resources) {
+      if (tr.name == "cpus") cpus = std::max(1, static_cast<int32_t>(tr.amount));
+    }
+  }
+  e.max_tasks = cores / cpus;
+  e.log_urls = std::move(logs);
+  e.attributes = std::move(attributes);
+  e.resources = std::move(resources);
+  model.last_event_time = std::max(model.last_event_time, time);
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnExecutorRemoved(od::object& obj) {
+  int64_t time = 0;
+  std::string id, reason;
+  EL_FIELDS(obj) {
+    if (key == "Timestamp") EL_TRY(ReadInt(field.value(), time));
+    else if (key == "Executor ID") EL_TRY(ReadString(field.value(), id));
+    else if (key == "Removed Reason") EL_TRY(ReadString(field.value(), reason));
+    else ++unknown;
+  }
+  if (Executor* e = FindExecutor(id)) {
+    e->active = false;
+    e->remove_time = time;
+    e->remove_reason = reason;
+  }
+  model.last_event_time = std::max(model.last_event_time, time);
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnBlockManager(od::object& obj, bool added) {
+  int64_t time = 0, max_mem = 0, port = 0;
+  std::optional<int64_t> on_heap, off_heap;
+  std::string exec_id, host;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "Block Manager ID") {
+      od::object bm;
+      EL_TRY(val.get_object().get(bm));
+      for (auto bf : bm) {
+        od::field bfield;
+        EL_TRY(std::move(bf).get(bfield));
+        std::string_view bkey = RawKey(bfield);
+        if (bkey == "Executor ID") EL_TRY(ReadString(bfield.value(), exec_id));
+        else if (bkey == "Host") EL_TRY(ReadString(bfield.value(), host));
+        else if (bkey == "Port") EL_TRY(ReadInt(bfield.value(), port));
+      }
+    } else if (key == "Maximum Memory") EL_TRY(ReadInt(val, max_mem));
+    else if (key == "Timestamp") EL_TRY(ReadInt(val, time));
+    else if (key == "Maximum Onheap Memory") {
+      int64_t x;
+      EL_TRY(ReadInt(val, x));
+      on_heap = x;
+    } else if (key == "Maximum Offheap Memory") {
+      int64_t x;
+      EL_TRY(ReadInt(val, x));
+      off_heap = x;
+    } else ++unknown;
+  }
+  if (added) {
+    Executor& e = GetOrCreateExecutor(exec_id, time);
+    e.host_port = fmt::format("{}:{}", host, port);
+    if (e.host.empty()) e.host = host;
+    if (on_heap) {
+      e.total_on_heap = *on_heap;
+      e.total_off_heap = off_heap.value_or(0);
+      e.used_on_heap = e.used_off_heap = 0;
+    }
+    e.active = true;
+    e.max_memory = max_mem;
+  }
+  // BlockManagerRemoved: Spark only drops storage info; executors are removed by their own event.
+  model.last_event_time = std::max(model.last_event_time, time);
+  return simdjson::SUCCESS;
+}
+
+error_code ReadProperties(od::value v, Properties& out) {
+  od::json_type type;
+  EL_TRY(v.type().get(type));
+  if (type != od::json_type::object) {
+    out.clear();
+    return simdjson::SUCCESS;
+  }
+  return ReadStringMap(v, out);
+}
+
+const std::string* FindProperty(const Properties& props, std::string_view key) {
+  for (const auto& [k, v] : props) {
+    if (k == key) return &v;
+  }
+  return nullptr;
+}
+
+error_code AppBuilder::Impl::OnJobStart(od::object& obj) {
+  Job job;
+  int64_t time = -1;
+  properties.clear();
+  job_stage_infos.clear();
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "Job ID") EL_TRY(ReadInt32(val, job.job_id));
+    else if (key == "Submission Time") EL_TRY(ReadInt(val, time));
+    else if (key == "Stage Infos") {
+      od::array arr;
+      EL_TRY(val.get_array().get(arr));
+      for (auto e : arr) {
+        od::value ev;
+        EL_TRY(std::move(e).get(ev));
+        job_stage_infos.emplace_back();
+        EL_TRY(ReadStageInfo(ev, job_stage_infos.back(), unknown));
+      }
+    } else if (key == "Stage IDs") EL_TRY(ReadIntArray(val, job.stage_ids));
+    else if (key == "Properties") EL_TRY(ReadProperties(val, properties));
+    else ++unknown;
+  }
+  if (time > 0) job.submission_time = time;
+  // Name = the last (highest id) stage's name; tasks = those of stages not yet completed.
+  const StageInfoJson* last = nullptr;
+  for (const auto& s : job_stage_infos) {
+    if (!last || s.stage_id > last->stage_id) last = &s;
+    if (!s.completion) job.num_tasks += s.num_tasks;
+  }
+  job.name = last ? last->name : "Unknown";
+  if (auto* d = FindProperty(properties, "spark.job.description")) job.description = *d;
+  if (auto* g = FindProperty(properties, "spark.jobGroup.id")) job.job_group = *g;
+  if (auto* tags = FindProperty(properties, "spark.job.tags")) {
+    std::string_view rest = *tags;
+    while (!rest.empty()) {
+      size_t comma = rest.find(',');
+      std::string_view t = rest.substr(0, comma);
+      if (!t.empty()) job.job_tags.emplace_back(t);
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+    std::sort(job.job_tags.begin(), job.job_tags.end());
+    job.job_tags.erase(std::unique(job.job_tags.begin(), job.job_tags.end()), job.job_tags.end());
+  }
+  if (auto* sql = FindProperty(properties, "spark.sql.execution.id")) {
+    int64_t id = 0;
+    if (std::from_chars(sql->data(), sql->data() + sql->size(), id).ec == std::errc()) {
+      job.sql_execution_id = id;
+      auto it = model.sql_executions.find(id);
+      if (it != model.sql_executions.end()) it->second.job_ids.push_back(job.job_id);
+    }
+  }
+  int32_t job_id = job.job_id;
+  model.jobs[job_id] = std::move(job);
+  for (const auto& info : job_stage_infos) {
+    Stage& s = GetOrCreateStage(info);
+    if (std::find(s.job_ids.begin(), s.job_ids.end(), job_id) == s.job_ids.end()) {
+      s.job_ids.push_back(job_id);
+    }
+    for (const auto& rdd : info.rdds) {
+      if (rdd.StorageValid()) model.rdds.try_emplace(rdd.id, rdd);
+    }
+  }
+  if (time > 0) model.last_event_time = std::max(model.last_event_time, time);
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnJobEnd(od::object& obj) {
+  int32_t job_id = 0;
+  int64_t time = -1;
+  std::string result;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "Job ID") EL_TRY(ReadInt32(val, job_id));
+    else if (key == "Completion Time") EL_TRY(ReadInt(val, time));
+    else if (key == "Job Result") {
+      od::object r;
+      EL_TRY(val.get_object().get(r));
+      for (auto rf : r) {
+        od::field rfield;
+        EL_TRY(std::move(rf).get(rfield));
+        if (RawKey(rfield) == "Result") EL_TRY(ReadString(rfield.value(), result));
+      }
+    } else ++unknown;
+  }
+  auto it = model.jobs.find(job_id);
+  if (it == model.jobs.end()) return simdjson::SUCCESS;
+  Job& job = it->second;
+  // Stages of this job that never ran are skipped.
+  for (auto& [key, stage] : model.stages) {
+    if (stage.status != StageStatus::kPending) continue;
+    if (std::find(job.stage_ids.begin(), job.stage_ids.end(), key.first) == job.stage_ids.end()) {
+      continue;
+    }
+    stage.status = StageStatus::kSkipped;
+    job.skipped_stages.insert(key.first);
+    job.skipped_tasks += stage.num_tasks;
+    job.active_stages -= 1;
+  }
+  job.status = result == "JobSucceeded" ? JobStatus::kSucceeded : JobStatus::kFailed;
+  if (time > 0) job.completion_time = time;
+  if (time > 0) model.last_event_time = std::max(model.last_event_time, time);
+  return simdjson::SUCCESS;
+}
+
+void AppBuilder::Impl::ApplyProperties(const Properties& props, Stage* stage, Job*) {
+  if (!stage) return;
+  if (auto* pool = FindProperty(props, "spark.scheduler.pool")) stage->scheduling_pool = *pool;
+  if (auto* d = FindProperty(props, "spark.job.description")) stage->description = *d;
+}
+
+error_code AppBuilder::Impl::OnStage(od::object& obj, bool submitted) {
+  properties.clear();
+  bool have_info = false;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "Stage Info") {
+      EL_TRY(ReadStageInfo(val, stage_info, unknown));
+      have_info = true;
+    } else if (key == "Properties") {
+      EL_TRY(ReadProperties(val, properties));
+    } else ++unknown;
+  }
+  if (!have_info) return simdjson::SUCCESS;
+  Stage& s = GetOrCreateStage(stage_info);
+  ApplyStageInfo(s, stage_info);
+  for (const auto& rdd : stage_info.rdds) {
+    if (rdd.StorageValid()) model.rdds.try_emplace(rdd.id, rdd);
+  }
+  if (stage_info.submission) model.last_event_time = std::max(model.last_event_time, *stage_info.submission);
+  if (stage_info.completion) model.last_event_time = std::max(model.last_event_time, *stage_info.completion);
+  if (submitted) {
+    s.status = StageStatus::kActive;
+    ApplyProperties(properties, &s, nullptr);
+    // Jobs that are still running and contain this stage.
+    for (auto& [id, job] : model.jobs) {
+      if (job.status != JobStatus::kRunning) continue;
+      if (std::find(job.stage_ids.begin(), job.stage_ids.end(), s.stage_id) == job.stage_ids.end()) {
+        continue;
+      }
+      if (std::find(s.job_ids.begin(), s.job_ids.end(), id) == s.job_ids.end()) s.job_ids.push_back(id);
+      job.completed_stages.erase(s.stage_id);
+      job.active_stages += 1;
+    }
+    return simdjson::SUCCESS;
+  }
+  if (stage_info.failure) s.status = StageStatus::kFailed;
+  else if (stage_info.submission) s.status = StageStatus::kComplete;
+  else s.status = StageStatus::kSkipped;
+  for (int32_t job_id : s.job_ids) {
+    auto it = model.jobs.find(job_id);
+    if (it == model.jobs.end()) continue;
+    Job& job = it->second;
+    if (s.status == StageStatus::kComplete) job.completed_stages.insert(s.stage_id);
+    else if (s.status == StageStatus::kSkipped) {
+      job.skipped_stages.insert(s.stage_id);
+      job.skipped_tasks += s.num_tasks;
+    } else {
+      job.failed_stages += 1;
+    }
+    job.active_stages -= 1;
+  }
+  for (const auto& exec_id : s.excluded_executors) {
+    if (Executor* e = FindExecutor(exec_id)) e->excluded_in_stages.erase(s.stage_id);
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnTaskStart(od::object& obj) {
+  int32_t stage_id = 0, attempt = 0;
+  bool have_info = false;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "Stage ID") EL_TRY(ReadInt32(val, stage_id));
+    else if (key == "Stage Attempt ID") EL_TRY(ReadInt32(val, attempt));
+    else if (key == "Task Info") {
+      EL_TRY(ReadTaskInfo(val, task_info, unknown));
+      have_info = true;
+    } else ++unknown;
+  }
+  if (!have_info) return simdjson::SUCCESS;
+  Task t;
+  t.task_id = task_info.task_id;
+  t.index = task_info.index;
+  t.attempt = task_info.attempt;
+  t.partition_id = task_info.partition;
+  t.stage_id = stage_id;
+  t.stage_attempt = attempt;
+  t.launch_time = task_info.launch;
+  t.executor = model.Intern(task_info.executor);
+  t.host = model.Intern(task_info.host);
+  t.locality = model.Intern(task_info.locality);
+  t.speculative = task_info.speculative;
+  uint32_t index = static_cast<uint32_t>(model.tasks.size());
+  auto [it, inserted] = model.task_index.try_emplace(t.task_id, index);
+  if (!inserted) {
+    model.tasks[it->second] = std::move(t);  // duplicate start: keep the latest
+    index = it->second;
+  } else {
+    model.tasks.push_back(std::move(t));
+  }
+  model.last_event_time = std::max(model.last_event_time, task_info.launch);
+  if (Stage* s = FindStage(stage_id, attempt)) {
+    s->active_tasks += 1;
+    if (!s->first_task_launched_time || task_info.launch < *s->first_task_launched_time) {
+      s->first_task_launched_time = task_info.launch;
+    }
+    if (inserted) s->tasks.push_back(index);
+    if (task_info.speculative) {
+      s->spec_tasks += 1;
+      s->spec_active += 1;
+    }
+    for (int32_t job_id : s->job_ids) {
+      auto j = model.jobs.find(job_id);
+      if (j != model.jobs.end()) j->second.active_tasks += 1;
+    }
+  }
+  if (Executor* e = FindExecutor(task_info.executor)) {
+    e->active_tasks += 1;
+    e->total_tasks += 1;
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnTaskGettingResult(od::object& obj) {
+  bool have_info = false;
+  EL_FIELDS(obj) {
+    if (key == "Task Info") {
+      EL_TRY(ReadTaskInfo(field.value(), task_info, unknown));
+      have_info = true;
+    } else ++unknown;
+  }
+  if (!have_info) return simdjson::SUCCESS;
+  auto it = model.task_index.find(task_info.task_id);
+  if (it != model.task_index.end()) model.tasks[it->second].fetch_start_time = task_info.getting_result;
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
+  int32_t stage_id = 0, attempt = 0;
+  bool have_info = false, have_metrics = false, have_exec_metrics = false;
+  reason = TaskEndReasonJson{};
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "Stage ID") EL_TRY(ReadInt32(val, stage_id));
+    else if (key == "Stage Attempt ID") EL_TRY(ReadInt32(val, attempt));
+    else if (key == "Task Info") {
+      EL_TRY(ReadTaskInfo(val, task_info, unknown));
+      have_info = true;
+    } else if (key == "Task Metrics") {
+      od::json_type type;
+      EL_TRY(val.type().get(type));
+      if (type == od::json_type::object) {
+        EL_TRY(ReadTaskMetrics(val, task_metrics, unknown));
+        have_metrics = true;
+      }
+    } else if (key == "Task End Reason") {
+      EL_TRY(ReadTaskEndReason(val, reason));
+    } else if (key == "Task Executor Metrics") {
+      EL_TRY(ReadExecutorMetrics(val, executor_metrics, unknown));
+      have_exec_metrics = true;
+    } else if (key == "Task Type") {
+    } else ++unknown;
+  }
+  if (!have_info) return simdjson::SUCCESS;
+  model.last_event_time = std::max(model.last_event_time, task_info.finish);
+
+  TaskEndKind kind = TaskEndKind::kFailed;
+  if (reason.reason == "Success") kind = TaskEndKind::kSuccess;
+  else if (reason.reason == "TaskKilled") kind = TaskEndKind::kKilled;
+  else if (reason.reason == "TaskCommitDenied") kind = TaskEndKind::kCommitDenied;
+  else if (reason.reason == "Resubmitted") kind = TaskEndKind::kResubmitted;
+  int completed = kind == TaskEndKind::kSuccess ? 1 : 0;
+  int killed = (kind == TaskEndKind::kKilled || kind == TaskEndKind::kCommitDenied) ? 1 : 0;
+  int failed = (completed || killed) ? 0 : 1;
+  std::string killed_key;
+  if (kind == TaskEndKind::kKilled) killed_key = reason.kill_reason;
+  else if (kind == TaskEndKind::kCommitDenied) killed_key = reason.ErrorString();
+
+  // The per-task row, if the task's start was seen.
+  const TaskMetricValues* delta = nullptr;
+  auto it = model.task_index.find(task_info.task_id);
+  int64_t duration = task_info.finish != 0 ? task_info.finish - task_info.launch : 0;
+  if (it != model.task_index.end()) {
+    Task& t = model.tasks[it->second];
+    if (t.end == TaskEndKind::kNone) {
+      t.finish_time = task_info.finish;
+      t.fetch_start_time = task_info.getting_result;
+      t.failed = task_info.failed;
+      t.killed = task_info.killed;
+      t.launch_time = task_info.launch;
+      t.speculative = task_info.speculative;
+      t.partition_id = task_info.partition;
+      t.end = kind;
+      if (kind != TaskEndKind::kSuccess) t.error_message = reason.ErrorString();
+      t.accumulables = VisibleAccumulables(task_info.accums, /*with_update=*/true);
+      if (have_metrics) {
+        t.metrics = task_metrics;
+        t.has_metrics = true;
+        delta = &t.metrics;
+      }
+    }
+  }
+
+  if (Stage* s = FindStage(stage_id, attempt)) {
+    if (delta) {
+      for (size_t i = 0; i < kTaskMetricCount; ++i) s->metrics[i] += (*delta)[i];
+    }
+    s->active_tasks -= 1;
+    s->completed_tasks += completed;
+    if (completed) s->completed_indices.insert(task_info.index);
+    s->failed_tasks += failed;
+    s->killed_tasks += killed;
+    if (killed) s->killed_summary[killed_key] += 1;
+    if (task_info.speculative) {
+      s->spec_active -= 1;
+      s->spec_completed += completed;
+      s->spec_failed += failed;
+      s->spec_killed += killed;
+    }
+    ExecutorStageSummary& es = s->executor_summaries[task_info.executor];
+    if (have_exec_metrics) {
+      s->peak.Update(executor_metrics);
+      es.peak.Update(executor_metrics);
+    }
+    int64_t task_index_key = (static_cast<int64_t>(stage_id) << 32) | static_cast<uint32_t>(task_info.index);
+    for (int32_t job_id : s->job_ids) {
+      auto j = model.jobs.find(job_id);
+      if (j == model.jobs.end()) continue;
+      Job& job = j->second;
+      job.active_tasks -= 1;
+      job.completed_tasks += completed;
+      if (completed) job.completed_indices.insert(task_index_key);
+      job.failed_tasks += failed;
+      job.killed_tasks += killed;
+      if (killed) job.killed_summary[killed_key] += 1;
+    }
+    es.task_time += duration;
+    es.succeeded_tasks += completed;
+    es.failed_tasks += failed;
+    es.killed_tasks += killed;
+    if (delta) {
+      for (size_t i = 0; i < kTaskMetricCount; ++i) es.metrics[i] += (*delta)[i];
+    }
+  }
+
+  if (Executor* e = FindExecutor(task_info.executor)) {
+    e->active_tasks -= 1;
+    e->completed_tasks += completed;
+    e->failed_tasks += failed;
+    e->total_duration += duration;
+    if (kind != TaskEndKind::kResubmitted && have_metrics) {
+      e->total_gc_time += task_metrics[kJvmGcTime];
+      e->total_input_bytes += task_metrics[kInputBytesRead];
+      e->total_shuffle_read += task_metrics[kShuffleLocalBytesRead] + task_metrics[kShuffleRemoteBytesRead];
+      e->total_shuffle_write += task_metrics[kShuffleBytesWritten];
+      e->cpu_time_ns += task_metrics[kExecutorCpuTime];
+      e->run_time += task_metrics[kExecutorRunTime];
+    }
+  }
+  if (!options.keep_tasks && it != model.task_index.end()) {
+    model.tasks[it->second].accumulables.clear();
+    model.tasks[it->second].accumulables.shrink_to_fit();
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnStageExecutorMetrics(od::object& obj) {
+  std::string exec_id;
+  int32_t stage_id = 0, attempt = 0;
+  bool have = false;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "Executor ID") EL_TRY(ReadString(val, exec_id));
+    else if (key == "Stage ID") EL_TRY(ReadInt32(val, stage_id));
+    else if (key == "Stage Attempt ID") EL_TRY(ReadInt32(val, attempt));
+    else if (key == "Executor Metrics") {
+      EL_TRY(ReadExecutorMetrics(val, executor_metrics, unknown));
+      have = true;
+    } else ++unknown;
+  }
+  if (!have) return simdjson::SUCCESS;
+  if (Executor* e = FindExecutor(exec_id)) e->peak.Update(executor_metrics);
+  if (Stage* s = FindStage(stage_id, attempt)) {
+    s->peak.Update(executor_metrics);
+    s->executor_summaries[exec_id].peak.Update(executor_metrics);
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnExecutorMetricsUpdate(od::object& obj) {
+  std::string exec_id;
+  std::vector<std::tuple<int32_t, int32_t, ExecutorMetricValues>> updates;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "Executor ID") EL_TRY(ReadString(val, exec_id));
+    else if (key == "Executor Metrics Updated") {
+      od::array arr;
+      EL_TRY(val.get_array().get(arr));
+      for (auto e : arr) {
+        od::object uo;
+        EL_TRY(e.get_object().get(uo));
+        int32_t sid = 0, sat = 0;
+        ExecutorMetricValues m{};
+        for (auto uf : uo) {
+          od::field ufield;
+          EL_TRY(std::move(uf).get(ufield));
+          std::string_view ukey = RawKey(ufield);
+          if (ukey == "Stage ID") EL_TRY(ReadInt32(ufield.value(), sid));
+          else if (ukey == "Stage Attempt ID") EL_TRY(ReadInt32(ufield.value(), sat));
+          else if (ukey == "Executor Metrics") EL_TRY(ReadExecutorMetrics(ufield.value(), m, unknown));
+        }
+        updates.emplace_back(sid, sat, m);
+      }
+    } else if (key == "Metrics Updated") {
+    } else ++unknown;
+  }
+  for (const auto& [sid, sat, m] : updates) {
+    if (Executor* e = FindExecutor(exec_id)) e->peak.Update(m);
+    if (Stage* s = FindStage(sid, sat)) {
+      s->peak.Update(m);
+      s->executor_summaries[exec_id].peak.Update(m);
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnUnpersist(od::object& obj) {
+  int32_t id = -1;
+  EL_FIELDS(obj) {
+    if (key == "RDD ID") EL_TRY(ReadInt32(field.value(), id));
+    else ++unknown;
+  }
+  model.rdds.erase(id);
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnExclusion(od::object& obj, EventKind kind) {
+  std::string exec_id, host_id;
+  int32_t stage_id = 0, attempt = 0;
+  int64_t time = 0;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "executorId") EL_TRY(ReadString(val, exec_id));
+    else if (key == "hostId") EL_TRY(ReadString(val, host_id));
+    else if (key == "stageId") EL_TRY(ReadInt32(val, stage_id));
+    else if (key == "stageAttemptId") EL_TRY(ReadInt32(val, attempt));
+    else if (key == "time") EL_TRY(ReadInt(val, time));
+    else if (key == "taskFailures" || key == "executorFailures") {
+    } else ++unknown;
+  }
+  switch (kind) {
+    case EventKind::kExecutorExcluded:
+    case EventKind::kExecutorUnexcluded:
+      if (Executor* e = FindExecutor(exec_id)) e->excluded = kind == EventKind::kExecutorExcluded;
+      break;
+    case EventKind::kNodeExcluded:
+    case EventKind::kNodeUnexcluded:
+      for (auto& [id, e] : model.executors) {
+        if (e.host == host_id && id != "driver") e.excluded = kind == EventKind::kNodeExcluded;
+      }
+      break;
+    case EventKind::kExecutorExcludedForStage:
+      if (Stage* s = FindStage(stage_id, attempt)) {
+        s->executor_summaries[exec_id].excluded = true;
+        s->excluded_executors.insert(exec_id);
+      }
+      if (Executor* e = FindExecutor(exec_id)) e->excluded_in_stages.insert(stage_id);
+      break;
+    case EventKind::kNodeExcludedForStage:
+      if (Stage* s = FindStage(stage_id, attempt)) {
+        for (auto& [id, e] : model.executors) {
+          if (e.host == host_id && id != "driver" && e.active) {
+            s->executor_summaries[id].excluded = true;
+            s->excluded_executors.insert(id);
+          }
+        }
+      }
+      for (auto& [id, e] : model.executors) {
+        if (e.host == host_id && e.active) e.excluded_in_stages.insert(stage_id);
+      }
+      break;
+    default: break;
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnMiscProcess(od::object& obj) {
+  MiscProcess p;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "time") EL_TRY(ReadInt(val, p.add_time));
+    else if (key == "processId") EL_TRY(ReadString(val, p.id));
+    else if (key == "info") {
+      od::object io;
+      EL_TRY(val.get_object().get(io));
+      for (auto inf : io) {
+        od::field ifield;
+        EL_TRY(std::move(inf).get(ifield));
+        std::string_view ikey = RawKey(ifield);
+        if (ikey == "hostPort") EL_TRY(ReadString(ifield.value(), p.host_port));
+        else if (ikey == "cores") EL_TRY(ReadInt32(ifield.value(), p.cores));
+        else if (ikey == "logUrlInfo") EL_TRY(ReadStringMap(ifield.value(), p.logs));
+      }
+    } else ++unknown;
+  }
+  model.misc_processes[p.id] = std::move(p);
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnSql(od::object& obj, bool start) {
+  SqlExecution x;
+  std::optional<std::string> error;
+  int64_t time = 0;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (key == "executionId") EL_TRY(ReadInt(val, x.id));
+    else if (key == "description") EL_TRY(ReadString(val, x.description));
+    else if (key == "details") EL_TRY(ReadString(val, x.details));
+    else if (key == "physicalPlanDescription") EL_TRY(ReadString(val, x.plan_description));
+    else if (key == "time") EL_TRY(ReadInt(val, time));
+    else if (key == "errorMessage") EL_TRY(ReadOptString(val, error));
+  }
+  if (start) {
+    x.submission_time = time;
+    auto& slot = model.sql_executions[x.id];
+    std::vector<int32_t> jobs = std::move(slot.job_ids);
+    slot = std::move(x);
+    slot.job_ids = std::move(jobs);
+  } else {
+    auto& slot = model.sql_executions[x.id];
+    slot.id = x.id;
+    slot.completion_time = time;
+    if (error && !error->empty()) slot.error_message = error;
+  }
+  model.last_event_time = std::max(model.last_event_time, time);
+  return simdjson::SUCCESS;
+}
+
+}  // namespace sparkplane::eventlog

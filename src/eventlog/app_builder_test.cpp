@@ -1,0 +1,94 @@
+#include "eventlog/app_builder.hpp"
+
+#include <gtest/gtest.h>
+
+#include "eventlog/test_support.hpp"
+
+namespace sparkplane::eventlog {
+namespace {
+
+using testing::SparkHistoryData;
+
+TEST(AppBuilderTest, EveryTestLogParsesWithZeroErrors) {
+  int logs = 0;
+  for (const char* dir : {"spark-events", "spark-events-broken/last-attempt-incomplete",
+                          "spark-events-broken/previous-attempt-incomplete"}) {
+    for (const auto& path : ListLogs(SparkHistoryData() / dir)) {
+      AppBuilder builder;
+      auto stats = ReadLog(path, builder);
+      ASSERT_TRUE(stats) << path;
+      const auto& c = builder.model().counters;
+      EXPECT_EQ(c.parse_errors, 0u) << path;
+      EXPECT_EQ(c.unknown_events, 0u) << path;
+      EXPECT_EQ(c.events, c.lines) << path;
+      EXPECT_FALSE(builder.model().app_id.empty()) << path;
+      ++logs;
+    }
+  }
+  EXPECT_EQ(logs, 22);
+}
+
+TEST(AppBuilderTest, ModelsTheMainFixture) {
+  AppBuilder b;
+  ASSERT_TRUE(ReadLog(SparkHistoryData() / "spark-events" / "local-1422981780767", b));
+  const AppModel& m = b.model();
+  EXPECT_EQ(m.app_id, "local-1422981780767");
+  EXPECT_EQ(m.app_name, "Spark shell");
+  EXPECT_TRUE(m.ended);
+  EXPECT_EQ(m.jobs.size(), 3u);
+  EXPECT_EQ(m.jobs.at(0).status, JobStatus::kSucceeded);
+  EXPECT_FALSE(m.tasks.empty());
+  EXPECT_EQ(m.FindStage(1, 0)->completed_tasks, 8);
+}
+
+TEST(AppBuilderTest, UnknownEventsAndFieldsAreSkippedAndCounted) {
+  AppBuilder b;
+  b.OnUnpaddedLine(R"({"Event":"SparkListenerApplicationStart","App Name":"x","App ID":"a-1","Timestamp":5,"User":"u","Brand New":1})");
+  b.OnUnpaddedLine(R"({"Event":"com.example.MyEvent","a":1})");
+  b.OnUnpaddedLine(R"({"Event":"SparkListenerApplicationEnd","Timestamp":9})");
+  const auto& c = b.model().counters;
+  EXPECT_EQ(c.unknown_events, 1u);
+  EXPECT_EQ(c.unknown_fields, 1u);
+  EXPECT_EQ(c.parse_errors, 0u);
+  EXPECT_EQ(c.unknown_event_names.at("com.example.MyEvent"), 1u);
+  EXPECT_EQ(b.model().app_id, "a-1");
+  EXPECT_EQ(b.model().end_time, 9);
+}
+
+TEST(AppBuilderTest, EventNameNeedNotComeFirst) {
+  AppBuilder b;
+  b.OnUnpaddedLine(R"({"App ID":"a-2","Event":"SparkListenerApplicationStart","Timestamp":7})");
+  EXPECT_EQ(b.model().app_id, "a-2");
+  EXPECT_EQ(b.model().start_time, 7);
+}
+
+// Corruption list for the line parser: truncated, garbage, wrong types, never half-applied.
+TEST(AppBuilderTest, CorruptLinesAreCountedNotApplied) {
+  AppBuilder b;
+  b.OnUnpaddedLine(R"({"Event":"SparkListenerApplicationStart","App Name":"x","App ID":"a-3","Timestamp":1})");
+  const char* bad[] = {
+      R"({"Event":"SparkListenerTaskStart","Stage ID":0,"Task Info":{"Task ID":1,)",  // truncated
+      "\x01\x02garbage\xff",
+      R"({"Event":"SparkListenerJobStart","Job ID":"x","Stage Infos":7})",  // wrong types
+      R"({"Event":)",
+      R"([1,2,3])",
+      R"({"Event":"SparkListenerApplicationEnd","Timestamp":{"a":1}})",
+  };
+  for (const char* line : bad) b.OnUnpaddedLine(line);
+  EXPECT_EQ(b.model().counters.parse_errors, std::size(bad));
+  EXPECT_TRUE(b.model().tasks.empty());
+  EXPECT_TRUE(b.model().jobs.empty());
+  EXPECT_FALSE(b.model().ended);
+}
+
+TEST(AppBuilderTest, ExcludedExecutorsAndPeakMetrics) {
+  AppBuilder b;
+  ASSERT_TRUE(ReadLog(SparkHistoryData() / "spark-events" / "application_1553914137147_0018", b));
+  const Executor* driver = b.model().FindExecutor("driver");
+  ASSERT_NE(driver, nullptr);
+  EXPECT_TRUE(driver->peak.set);
+  EXPECT_EQ(driver->peak.values[0], 209883992);
+}
+
+}  // namespace
+}  // namespace sparkplane::eventlog

@@ -1,0 +1,127 @@
+#include "eventlog/history_api.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "eventlog/test_support.hpp"
+
+namespace sparkplane::eventlog {
+namespace {
+
+using testing::SparkHistoryData;
+
+net::Request MakeRequest(std::string_view path_and_query) {
+  net::Request req;
+  req.method = "GET";
+  size_t q = path_and_query.find('?');
+  req.path = "/" + std::string(path_and_query.substr(0, q));
+  if (q != std::string_view::npos) {
+    std::string_view rest = path_and_query.substr(q + 1);
+    while (!rest.empty()) {
+      size_t amp = rest.find('&');
+      std::string_view kv = rest.substr(0, amp);
+      size_t eq = kv.find('=');
+      req.query.emplace(std::string(kv.substr(0, eq)),
+                        eq == std::string_view::npos ? "" : std::string(kv.substr(eq + 1)));
+      if (amp == std::string_view::npos) break;
+      rest.remove_prefix(amp + 1);
+    }
+  }
+  return req;
+}
+
+std::string Slurp(const std::filesystem::path& p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class HistoryApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto catalog = std::make_shared<Catalog>();
+    catalog->AddDirectory(SparkHistoryData() / "spark-events");
+    api_ = std::make_unique<HistoryApi>(catalog);
+  }
+  std::unique_ptr<HistoryApi> api_;
+};
+
+// Every case of cases.tsv, compared with Spark's rules; prints the parity count.
+TEST_F(HistoryApiTest, ParityWithSparkHistoryServerExpectations) {
+  std::ifstream cases(SparkHistoryData() / "cases.tsv");
+  std::string line;
+  std::getline(cases, line);  // header
+  int total = 0, passed = 0;
+  std::vector<std::string> failures;
+  while (std::getline(cases, line)) {
+    if (line.empty()) continue;
+    size_t tab = line.find('\t');
+    std::string file = line.substr(0, tab), url = line.substr(tab + 1);
+    ++total;
+    net::Response r = api_->Handle(MakeRequest(url));
+    boost::system::error_code ec;
+    auto expected = boost::json::parse(Slurp(SparkHistoryData() / "expectations" / file), ec);
+    ASSERT_FALSE(ec) << file;
+    if (r.status != 200) {
+      failures.push_back(url + ": HTTP " + std::to_string(r.status) + " " + r.body);
+      continue;
+    }
+    auto actual = boost::json::parse(r.body, ec);
+    if (ec) {
+      failures.push_back(url + ": invalid JSON");
+      continue;
+    }
+    testing::ClearLastUpdated(actual);
+    std::string diff = testing::JsonDiff(actual, expected);
+    if (diff.empty()) {
+      ++passed;
+    } else {
+      failures.push_back(url + ": " + diff.substr(0, 400));
+    }
+  }
+  std::printf("PARITY %d/%d cases of cases.tsv\n", passed, total);
+  for (const auto& f : failures) std::printf("  FAIL %s\n", f.c_str());
+  RecordProperty("parity", passed);
+  EXPECT_EQ(total, 45);
+  EXPECT_GE(passed, 29);  // raised as parity grows
+}
+
+TEST_F(HistoryApiTest, ErrorsFollowSparkTexts) {
+  auto r = api_->Handle(MakeRequest("applications/foobar"));
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, "unknown app: foobar");
+  r = api_->Handle(MakeRequest("applications/local-1422981780767/stages/12345"));
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, "unknown stage: 12345");
+  r = api_->Handle(MakeRequest("applications/local-1422981780767/stages/1/1"));
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body, "unknown attempt for stage 1.  Found attempts: [0]");
+  r = api_->Handle(
+      MakeRequest("applications/local-1430917381534/stages/0/0/taskSummary?quantiles=foo"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body, "Bad value for parameter \"quantiles\".  Expected a double, got \"foo\"");
+  r = api_->Handle(MakeRequest("version"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("\"spark\""), std::string::npos);
+}
+
+TEST_F(HistoryApiTest, MetricsJsonFollowsDesignDefinitions) {
+  auto r = api_->Handle(MakeRequest("applications/application_1553914137147_0018/metrics"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(r.body, ec);
+  ASSERT_FALSE(ec);
+  const auto& o = v.as_object();
+  double core = o.at("coreSeconds").as_double(), task = o.at("taskSeconds").as_double();
+  EXPECT_GT(core, 0);
+  EXPECT_GT(task, 0);
+  EXPECT_NEAR(o.at("efficiency").as_double(), task / core, 1e-9);
+  EXPECT_FALSE(o.at("timeSeries").at("runningTasks").as_array().empty());
+  EXPECT_EQ(o.at("timeSeries").at("bucketMs").as_int64(), 1000);
+}
+
+}  // namespace
+}  // namespace sparkplane::eventlog

@@ -1,0 +1,156 @@
+#include "eventlog/log_files.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "common/util.hpp"
+#include "eventlog/app_builder.hpp"
+#include "eventlog/test_support.hpp"
+
+namespace sparkplane::eventlog {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::SparkHistoryData;
+
+class CollectLines : public LineSink {
+ public:
+  void OnLine(std::string_view line) override { lines.emplace_back(line); }
+  std::vector<std::string> lines;
+};
+
+class LogFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("eventlog_test_" + RandomHex(8));
+    fs::create_directories(dir_);
+    auto text = ReadFile(SparkHistoryData() / "spark-events" / "local-1430917381534");
+    ASSERT_TRUE(text);
+    plain_ = *text;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Write(const fs::path& p, std::string_view data) {
+    std::ofstream out(p, std::ios::binary);
+    out.write(data.data(), static_cast<std::streamsize>(data.size()));
+  }
+  size_t LineCount(std::string_view s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+
+  fs::path dir_;
+  std::string plain_;
+};
+
+TEST_F(LogFilesTest, EveryCodecReplaysToTheSameModel) {
+  AppBuilder reference;
+  ASSERT_TRUE(ReadLog(SparkHistoryData() / "spark-events" / "local-1430917381534", reference));
+  for (Codec codec : {Codec::kZstd, Codec::kLz4, Codec::kSnappy, Codec::kLzf}) {
+    auto encoded = Encode(codec, plain_, 32 * 1024);
+    ASSERT_TRUE(encoded);
+    fs::path p = dir_ / ("local-1430917381534." + std::string(CodecName(codec)));
+    Write(p, *encoded);
+    auto layout = ResolveLog(p);
+    ASSERT_TRUE(layout);
+    EXPECT_EQ(layout->files[0].codec, codec);
+    AppBuilder b;
+    auto stats = ReadLog(p, b);
+    ASSERT_TRUE(stats);
+    EXPECT_EQ(stats->decoded_bytes, plain_.size()) << CodecName(codec);
+    EXPECT_EQ(stats->corrupt_files, 0u);
+    EXPECT_EQ(b.model().tasks.size(), reference.model().tasks.size());
+    EXPECT_EQ(b.model().counters.events, reference.model().counters.events);
+  }
+}
+
+TEST_F(LogFilesTest, CorruptCompressedFilesAreSkippedAndCounted) {
+  for (Codec codec : {Codec::kZstd, Codec::kLz4, Codec::kSnappy, Codec::kLzf}) {
+    auto encoded = Encode(codec, plain_, 16 * 1024);
+    ASSERT_TRUE(encoded);
+    std::string truncated = encoded->substr(0, encoded->size() / 2);
+    std::string bad_length = *encoded;
+    std::string garbage = *encoded;
+    for (size_t i = encoded->size() / 3; i < encoded->size() / 3 + 64; ++i) garbage[i] = '\x5a';
+    // Damage a length/checksum field in the second block's header.
+    size_t second = encoded->find(codec == Codec::kLz4 ? "LZ4Block" : "ZV", 30);
+    if (codec == Codec::kLz4 && second != std::string::npos) bad_length[second + 17] ^= 0x55;
+    else if (codec == Codec::kLzf && second != std::string::npos) bad_length[second + 3] ^= 0x7f;
+    else bad_length[encoded->size() / 2] ^= 0x7f;
+    int idx = 0;
+    for (const std::string& damaged : {truncated, bad_length, garbage}) {
+      fs::path p = dir_ / ("bad" + std::to_string(idx++) + "." + std::string(CodecName(codec)));
+      Write(p, damaged);
+      AppBuilder b;
+      auto stats = ReadLog(p, b);
+      ASSERT_TRUE(stats);
+      EXPECT_TRUE(stats->corrupt_files > 0 || stats->truncated_tail)
+          << CodecName(codec) << " case " << idx;
+      EXPECT_LT(b.model().counters.events, LineCount(plain_) + 1);
+    }
+  }
+}
+
+TEST_F(LogFilesTest, RollingLayoutNeedsAppStatusAndStartsAtCompact) {
+  fs::path dir = dir_ / "eventlog_v2_app-1";
+  fs::create_directories(dir);
+  Write(dir / "events_1_app-1.zstd", "x");
+  EXPECT_EQ(ResolveLog(dir).error().code, ErrorCode::kFailedPrecondition);
+  Write(dir / "appstatus_app-1.inprogress", "");
+  Write(dir / "events_2_app-1.zstd.compact", "x");
+  Write(dir / "events_10_app-1.zstd", "x");
+  auto layout = ResolveLog(dir);
+  ASSERT_TRUE(layout);
+  EXPECT_TRUE(layout->rolling);
+  EXPECT_TRUE(layout->in_progress);
+  ASSERT_EQ(layout->files.size(), 2u);
+  EXPECT_EQ(layout->files[0].path.filename(), "events_2_app-1.zstd.compact");
+  EXPECT_EQ(layout->files[1].path.filename(), "events_10_app-1.zstd");
+  EXPECT_EQ(layout->name, "app-1");
+}
+
+TEST_F(LogFilesTest, RollingLogReadsAllFilesInOrder) {
+  fs::path dir = dir_ / "eventlog_v2_local-1430917381534";
+  fs::create_directories(dir);
+  size_t cut = plain_.find('\n', plain_.size() / 2) + 1;
+  Write(dir / "events_1_local-1430917381534.lz4", *Encode(Codec::kLz4, plain_.substr(0, cut)));
+  Write(dir / "events_2_local-1430917381534.lz4", *Encode(Codec::kLz4, plain_.substr(cut)));
+  Write(dir / "appstatus_local-1430917381534", "");
+  CollectLines lines;
+  auto stats = ReadLog(dir, lines);
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(lines.lines.size(), LineCount(plain_));
+  EXPECT_EQ(stats->corrupt_files, 0u);
+}
+
+TEST_F(LogFilesTest, InProgressLogIsFollowedAndCutLineWaits) {
+  fs::path p = dir_ / "app.zstd.inprogress";
+  size_t third = plain_.size() / 3;
+  // zstd frames end anywhere (closeFrameOnFlush); cut the text mid-line.
+  std::string part1 = plain_.substr(0, third);
+  Write(p, *Encode(Codec::kZstd, part1));
+  LogReader reader(p);
+  CollectLines lines;
+  ASSERT_TRUE(reader.Poll(lines));
+  size_t complete_lines = LineCount(part1);
+  EXPECT_EQ(lines.lines.size(), complete_lines);
+  EXPECT_TRUE(reader.stats().truncated_tail);
+  // The app finishes: rest appended, file renamed.
+  std::string all = *Encode(Codec::kZstd, part1) + *Encode(Codec::kZstd, plain_.substr(third));
+  Write(p, all);
+  fs::rename(p, dir_ / "app.zstd");
+  ASSERT_TRUE(reader.Poll(lines));
+  EXPECT_EQ(lines.lines.size(), LineCount(plain_));
+  EXPECT_FALSE(reader.layout().in_progress);
+  EXPECT_FALSE(reader.stats().truncated_tail);
+}
+
+TEST_F(LogFilesTest, CodecIsTheLastSuffix) {
+  Write(dir_ / "application_1_0001_1.lz4.inprogress", "");
+  auto layout = ResolveLog(dir_ / "application_1_0001_1.lz4.inprogress");
+  ASSERT_TRUE(layout);
+  EXPECT_EQ(layout->files[0].codec, Codec::kLz4);
+  EXPECT_TRUE(layout->in_progress);
+  EXPECT_EQ(layout->name, "application_1_0001_1");
+  EXPECT_EQ(ListLogs(dir_).size(), 1u);
+}
+
+}  // namespace
+}  // namespace sparkplane::eventlog
