@@ -377,6 +377,7 @@ error_code ReadPushMetrics(od::value v, TaskMetricValues& m, uint64_t& unknown) 
   return ReadMetricObject(v, m, unknown,
                           {{"Corrupt Merged Block Chunks", kPushCorruptMergedBlockChunks},
                            {"Merged Fetch Fallback Count", kPushMergedFetchFallbackCount},
+                           {"Merged Fallback Count", kPushMergedFetchFallbackCount},
                            {"Merged Remote Blocks Fetched", kPushMergedRemoteBlocksFetched},
                            {"Merged Local Blocks Fetched", kPushMergedLocalBlocksFetched},
                            {"Merged Remote Chunks Fetched", kPushMergedRemoteChunksFetched},
@@ -404,7 +405,7 @@ error_code ReadMetricObject(od::value v, TaskMetricValues& m, uint64_t& unknown,
       }
     }
     if (known) continue;
-    if (push_target && key == "Push Based Shuffle") {
+    if (push_target && (key == "Push Based Shuffle" || key == "Shuffle Push Read Metrics")) {
       EL_TRY(ReadPushMetrics(field.value(), *push_target, unknown));
     } else if (key == "Data Read Method" || key == "Data Write Method") {
     } else {
@@ -935,6 +936,12 @@ error_code AppBuilder::Impl::OnAppEnd(od::object& obj) {
   }
   model.end_time = time;
   model.ended = true;
+  // Spark reports the driver's "task time" as the application's run time.
+  // and its GC time as the JVM's own total (TotalGCTime), not the sum over tasks.
+  if (Executor* driver = FindExecutor("driver")) {
+    driver->total_duration = time - model.start_time;
+    driver->total_gc_time = driver->peak.set ? driver->peak.values[20] : 0;
+  }
   model.last_event_time = std::max(model.last_event_time, time);
   return simdjson::SUCCESS;
 }
@@ -965,6 +972,10 @@ error_code AppBuilder::Impl::OnEnvUpdate(od::object& obj) {
       std::from_chars(v.data(), v.data() + v.size(), cpus);
       model.default_cpus_per_task = std::max(1, cpus);
     }
+  }
+  // The REST API lists environment entries sorted by key.
+  for (Properties* props : {&env.spark, &env.hadoop, &env.system, &env.metrics, &env.classpath}) {
+    std::stable_sort(props->begin(), props->end());
   }
   model.environment = std::move(env);
   return simdjson::SUCCESS;
@@ -1432,6 +1443,7 @@ error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
   }
   if (!have_info) return simdjson::SUCCESS;
   model.last_event_time = std::max(model.last_event_time, task_info.finish);
+  if (!have_exec_metrics) executor_metrics.fill(0);  // Spark reads a missing map as zeros
 
   TaskEndKind kind = TaskEndKind::kFailed;
   if (reason.reason == "Success") kind = TaskEndKind::kSuccess;
@@ -1487,7 +1499,7 @@ error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
       s->spec_killed += killed;
     }
     ExecutorStageSummary& es = s->executor_summaries[task_info.executor];
-    if (have_exec_metrics) {
+    {
       s->peak.Update(executor_metrics);
       es.peak.Update(executor_metrics);
     }
@@ -1513,6 +1525,7 @@ error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
   }
 
   if (Executor* e = FindExecutor(task_info.executor)) {
+    e->peak.Update(executor_metrics);
     e->active_tasks -= 1;
     e->completed_tasks += completed;
     e->failed_tasks += failed;

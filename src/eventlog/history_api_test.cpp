@@ -86,7 +86,7 @@ TEST_F(HistoryApiTest, ParityWithSparkHistoryServerExpectations) {
   for (const auto& f : failures) std::printf("  FAIL %s\n", f.c_str());
   RecordProperty("parity", passed);
   EXPECT_EQ(total, 45);
-  EXPECT_GE(passed, 29);  // raised as parity grows
+  EXPECT_EQ(passed, total);
 }
 
 TEST_F(HistoryApiTest, ErrorsFollowSparkTexts) {
