@@ -62,6 +62,16 @@ Status AppLog::With(const std::function<void(const AppModel&, const LogLayout&)>
   return Ok();
 }
 
+uint64_t AppLog::decoded_bytes() {
+  std::lock_guard lock(mu_);
+  return reader_ ? reader_->stats().decoded_bytes : 0;
+}
+
+ReadStats AppLog::read_stats() {
+  std::lock_guard lock(mu_);
+  return reader_ ? reader_->stats() : ReadStats{};
+}
+
 Result<AttemptSummary> AppLog::Summary() {
   std::lock_guard lock(mu_);
   if (builder_) {
@@ -94,9 +104,13 @@ void Catalog::AddDirectory(std::filesystem::path dir) {
 
 void Catalog::Register(const std::filesystem::path& log) {
   std::lock_guard lock(mu_);
-  if (std::find(registered_.begin(), registered_.end(), log) == registered_.end()) {
-    registered_.push_back(log);
-  }
+  auto& slot = registered_[log];
+  if (!slot) slot = std::make_shared<AppLog>(log);
+}
+
+void Catalog::Register(std::shared_ptr<AppLog> log) {
+  std::lock_guard lock(mu_);
+  registered_[log->path()] = std::move(log);
 }
 
 std::shared_ptr<AppLog> Catalog::GetLocked(const std::filesystem::path& log) {
@@ -123,7 +137,7 @@ void Catalog::RescanLocked() {
       keep(p);
     }
   }
-  for (const auto& p : registered_) keep(p);
+  for (const auto& [p, log] : registered_) next[p] = log;
   logs_ = std::move(next);
 }
 

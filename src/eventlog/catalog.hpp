@@ -46,6 +46,10 @@ class AppLog {
   // the log changes), or from the full model if it is loaded.
   Result<AttemptSummary> Summary();
   const std::filesystem::path& path() const { return path_; }
+  // Uncompressed bytes replayed so far.
+  uint64_t decoded_bytes();
+  // Reader statistics (codec errors, truncated tail) of the replay so far.
+  ReadStats read_stats();
 
  private:
   Status CatchUpLocked();
@@ -67,6 +71,8 @@ class Catalog {
   void AddDirectory(std::filesystem::path dir);
   // One log, e.g. the log of an app sparkplane runs; it may not exist yet.
   void Register(const std::filesystem::path& log);
+  // Same, sharing an existing AppLog (e.g. LiveApp::log()) so the log is replayed once.
+  void Register(std::shared_ptr<AppLog> log);
 
   // All attempts with a readable ApplicationStart, grouped by nothing (the API groups them).
   std::vector<AttemptSummary> List();
@@ -79,7 +85,7 @@ class Catalog {
 
   std::mutex mu_;
   std::vector<std::filesystem::path> dirs_;
-  std::vector<std::filesystem::path> registered_;
+  std::map<std::filesystem::path, std::shared_ptr<AppLog>> registered_;
   std::map<std::filesystem::path, std::shared_ptr<AppLog>> logs_;
 };
 
