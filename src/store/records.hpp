@@ -62,6 +62,7 @@ struct JobRecord {
 // Fields a state transition may set alongside the new state; unset ones stay as they are.
 struct AppTransition {
   AppState to = AppState::kPending;
+  std::optional<AppState> from;  // when set, applies only if the app is in exactly this state
   int64_t at = 0;
   std::optional<int64_t> started_at;
   std::optional<int64_t> ended_at;

@@ -233,7 +233,7 @@ class SqliteStore final : public Store {
     SPARKPLANE_TRY(row);
     if (!*row) return Fail(ErrorCode::kNotFound, fmt::format("app '{}' not found", id));
     auto from = ParseAppState(cur->Text(0)).value_or(AppState::kFailed);
-    if (IsTerminal(from)) return false;
+    if (IsTerminal(from) || (t.from && *t.from != from)) return false;
     auto s = db_.Prepare(
         "UPDATE apps SET state = ?2, updated_at = ?3, "
         "started_at = COALESCE(?4, started_at), ended_at = COALESCE(?5, ended_at), "

@@ -57,8 +57,9 @@ TEST_F(SqliteStoreTest, InsertGetAndDuplicate) {
 
 TEST_F(SqliteStoreTest, TerminalStatesNeverChange) {
   ASSERT_TRUE(store_->InsertApp(App("a1", 10)).has_value());
-  AppTransition run{.to = AppState::kRunning, .at = 20, .started_at = 20, .pid = 1234};
+  AppTransition run{.to = AppState::kRunning, .from = AppState::kPending, .at = 20, .started_at = 20, .pid = 1234};
   EXPECT_TRUE(store_->TransitionApp("a1", run).value());
+  EXPECT_FALSE(store_->TransitionApp("a1", run).value()) << "from no longer matches";
   AppTransition done{.to = AppState::kCompleted, .at = 30, .ended_at = 30, .exit_code = 0};
   EXPECT_TRUE(store_->TransitionApp("a1", done).value());
   AppTransition kill{.to = AppState::kKilled, .at = 40, .ended_at = 40};

@@ -35,8 +35,8 @@ class Store {
   virtual Result<AppRecord> GetApp(const std::string& id) = 0;
   // Oldest first.
   virtual Result<std::vector<AppRecord>> ListApps(const AppQuery& query) = 0;
-  // Applies the transition only if the app is not yet terminal (or, for a non-state update with
-  // to == current state, if it is still in that state). Returns whether it applied.
+  // Applies the transition only if the app is not yet terminal (and, when transition.from is set,
+  // only if it is in that state). Returns whether it applied.
   virtual Result<bool> TransitionApp(const std::string& id, const AppTransition& transition) = 0;
   virtual Result<JobRecord> GetJob(const std::string& cluster_id, const std::string& id) = 0;
 };

@@ -1,0 +1,82 @@
+// Applications: submission (validation, config merge, persistence), the launch queue, kills and
+// state changes. Thread-safe. Owns the driver processes it starts.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "common/result.hpp"
+#include "runtime/process.hpp"
+#include "store/store.hpp"
+
+namespace sparkplane::control {
+
+struct AppServiceOptions {
+  std::filesystem::path data_dir;     // apps live in data_dir/apps/<appId>/
+  std::filesystem::path spark_home;   // pyspark's folder: bin/spark-submit
+  std::string python;                 // interpreter for PySpark drivers and workers
+  int max_concurrent_apps = 2;        // RUNNING at once; the rest wait as PENDING
+  int max_local_cores = 1;            // cap for local[N]
+  std::chrono::milliseconds kill_grace{10000};  // SIGTERM → SIGKILL
+};
+
+class AppService {
+ public:
+  AppService(store::Store& store, AppServiceOptions options);
+  ~AppService();  // Shutdown()
+
+  // Starts the launch loop. Apps left RUNNING by a previous server are failed (and their
+  // drivers stopped); PENDING ones are launched in order.
+  void Start();
+  // Stops launching, stops every running driver (they become FAILED with the reason) and waits.
+  void Shutdown();
+  // While paused, submissions are accepted but nothing is launched (benchmarks, maintenance).
+  void SetLaunchingPaused(bool paused);
+
+  // `body` is the POST /cluster/{c}/app JSON. Returns the stored PENDING app.
+  Result<store::AppRecord> Submit(const std::string& cluster_id, const boost::json::value& body);
+  Result<store::AppRecord> Get(const std::string& cluster_id, const std::string& app_id);
+  Result<std::vector<store::AppRecord>> List(const std::string& cluster_id);
+  // PENDING → KILLED at once; RUNNING → SIGTERM (SIGKILL after the grace period), waiting a
+  // little for the driver to go. Terminal apps are returned unchanged.
+  Result<store::AppRecord> Kill(const std::string& cluster_id, const std::string& app_id);
+
+  // The driver log file of an app (may not exist yet).
+  Result<std::filesystem::path> DriverLogPath(const std::string& cluster_id, const std::string& app_id);
+
+ private:
+  void LaunchLoop();
+  void Launch(const store::AppRecord& app);
+  void OnDriverExit(const std::string& app_id, int exit_code);
+  void RecoverInterruptedApps();
+
+  store::Store& store_;
+  AppServiceOptions options_;
+  runtime::ProcessSupervisor supervisor_;
+  std::mutex mutex_;
+  std::condition_variable wake_;            // launch loop
+  std::condition_variable app_ended_;       // Kill() waiters
+  std::map<std::string, pid_t> running_;    // app id → driver pid
+  bool stopping_ = false;
+  bool paused_ = false;
+  std::thread loop_;
+};
+
+// A job id for submissions that name none: derived from the main file and class so that runs
+// of the same code group together, e.g. "pi-1a2b3c4d".
+std::string DeriveJobId(const std::string& main_application_file, const std::string& main_class);
+
+// The error lines worth showing from a failed driver's log (a Python traceback, a JVM exception).
+std::string ExtractErrorLines(const std::string& log_tail);
+
+}  // namespace sparkplane::control

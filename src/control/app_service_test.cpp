@@ -1,0 +1,149 @@
+// The queue and state machine with a stand-in spark-submit (a shell script that sleeps or fails
+// as its arguments say). Real Spark runs in the api integration tests.
+#include "control/app_service.hpp"
+
+#include <sys/stat.h>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include "common/util.hpp"
+
+namespace sparkplane::control {
+namespace {
+namespace json = boost::json;
+using store::AppState;
+
+class AppServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("sp-ctl-" + RandomHex(8));
+    std::filesystem::create_directories(dir_ / "spark" / "bin");
+    // The last argv entry is the app's first argument: seconds to sleep, then the exit code.
+    ASSERT_TRUE(WriteFileAtomic(dir_ / "spark" / "bin" / "spark-submit",
+                                "#!/bin/sh\nfor a; do prev=$last; last=$a; done\n"
+                                "echo starting\nsleep $prev\n"
+                                "if [ $last != 0 ]; then echo 'Traceback (most recent call last):'; "
+                                "echo 'ValueError: boom'; fi\nexit $last\n",
+                                0755)
+                    .has_value());
+    ASSERT_TRUE(WriteFileAtomic(dir_ / "app.py", "print(1)\n").has_value());
+    store_ = std::move(*store::OpenSqliteStore((dir_ / "db").string()));
+    ASSERT_TRUE(store_->InsertCluster({"osc-00000001", "AVAILABLE", "local", 1, 1}).has_value());
+    AppServiceOptions options{dir_ / "data", dir_ / "spark", "/usr/bin/python3", 1, 2,
+                              std::chrono::milliseconds(500)};
+    service_ = std::make_unique<AppService>(*store_, options);
+    service_->Start();
+  }
+  void TearDown() override {
+    service_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Result<store::AppRecord> Submit(std::string app_id, std::string sleep_s, std::string exit_code) {
+    json::object body{{"jobId", "job"}, {"appId", app_id},
+                      {"configOverrides", {{"mainApplicationFile", (dir_ / "app.py").string()},
+                                           {"arguments", json::array{sleep_s, exit_code}}}}};
+    return service_->Submit("osc-00000001", body);
+  }
+  AppState WaitFor(const std::string& id, std::function<bool(AppState)> done, int seconds = 20) {
+    AppState s = AppState::kPending;
+    for (int i = 0; i < seconds * 20; ++i) {
+      s = service_->Get("osc-00000001", id)->state;
+      if (done(s)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return s;
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<AppService> service_;
+};
+
+TEST_F(AppServiceTest, RunsToCompletionAndFailure) {
+  ASSERT_TRUE(Submit("ok", "0", "0").has_value());
+  ASSERT_TRUE(Submit("bad", "0", "3").has_value());
+  EXPECT_EQ(WaitFor("ok", store::IsTerminal), AppState::kCompleted);
+  EXPECT_EQ(WaitFor("bad", store::IsTerminal), AppState::kFailed);
+  auto bad = service_->Get("osc-00000001", "bad").value();
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_NE(bad.error_message.find("ValueError: boom"), std::string::npos) << bad.error_message;
+  EXPECT_GT(bad.started_at, 0);
+  EXPECT_GE(bad.ended_at, bad.started_at);
+  auto ok = service_->Get("osc-00000001", "ok").value();
+  EXPECT_NE(ReadFile(std::filesystem::path(ok.app_dir) / "driver.log")->find("starting"), std::string::npos);
+}
+
+TEST_F(AppServiceTest, QueueHonoursConcurrencyAndKillsPendingAndRunning) {
+  ASSERT_TRUE(Submit("long", "60", "0").has_value());
+  ASSERT_TRUE(Submit("queued", "0", "0").has_value());
+  EXPECT_EQ(WaitFor("long", [](AppState s) { return s == AppState::kRunning; }), AppState::kRunning);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(service_->Get("osc-00000001", "queued")->state, AppState::kPending) << "only 1 may run";
+  auto killed_pending = service_->Kill("osc-00000001", "queued");
+  ASSERT_TRUE(killed_pending.has_value());
+  EXPECT_EQ(killed_pending->state, AppState::kKilled);
+  auto killed = service_->Kill("osc-00000001", "long");
+  ASSERT_TRUE(killed.has_value());
+  EXPECT_EQ(killed->state, AppState::kKilled);
+  EXPECT_GT(killed->kill_requested_at, 0);
+  // Terminal states never change: a second kill returns it unchanged.
+  EXPECT_EQ(service_->Kill("osc-00000001", "long")->state, AppState::kKilled);
+}
+
+TEST_F(AppServiceTest, SubmissionErrors) {
+  auto unknown_cluster = service_->Submit("osc-ffffffff", json::object{{"jobId", "j"}});
+  EXPECT_EQ(unknown_cluster.error().code, ErrorCode::kNotFound);
+  auto bad_key = service_->Submit("osc-00000001", json::parse(R"({"jobId":"j","foo":1})"));
+  EXPECT_EQ(bad_key.error().field_paths, std::vector<std::string>{"foo"});
+  auto bad_id = service_->Submit("osc-00000001", json::parse(R"({"jobId":"../../etc"})"));
+  EXPECT_EQ(bad_id.error().code, ErrorCode::kInvalidArgument);
+  auto no_file = service_->Submit("osc-00000001", json::parse(R"({"jobId":"j","configOverrides":{}})"));
+  EXPECT_NE(no_file.error().message.find("mainApplicationFile is required"), std::string::npos);
+  auto missing = service_->Submit("osc-00000001",
+                                  json::parse(R"({"jobId":"j","configOverrides":{"mainApplicationFile":"/no/such.py"}})"));
+  EXPECT_NE(missing.error().message.find("does not exist"), std::string::npos);
+  auto s3 = service_->Submit("osc-00000001",
+                             json::parse(R"({"jobId":"j","configOverrides":{"mainApplicationFile":"s3a://b/x.py"}})"));
+  EXPECT_NE(s3.error().message.find("only local paths"), std::string::npos);
+  ASSERT_TRUE(Submit("dup", "0", "0").has_value());
+  EXPECT_EQ(Submit("dup", "0", "0").error().code, ErrorCode::kAlreadyExists);
+}
+
+TEST_F(AppServiceTest, DerivedIdsAndResolvedConfig) {
+  json::object body{{"jobId", ""},
+                    {"configOverrides", {{"mainApplicationFile", "file://" + (dir_ / "app.py").string()},
+                                         {"sparkConf", {{"spark.sql.adaptive.enabled", "false"}}}}}};
+  auto a = service_->Submit("osc-00000001", body);
+  auto b = service_->Submit("osc-00000001", body);
+  ASSERT_TRUE(a.has_value()) << a.error().message;
+  EXPECT_EQ(a->job_id, b->job_id);
+  EXPECT_EQ(a->job_id.rfind("app-", 0), 0u) << a->job_id;
+  EXPECT_EQ(a->id.rfind(a->job_id + "-", 0), 0u);
+  EXPECT_EQ(a->id.size(), a->job_id.size() + 37);
+  EXPECT_NE(a->id, b->id);
+  auto config = json::parse(a->config_json).as_object();
+  EXPECT_EQ(config.at("sparkConf").at("spark.sql.adaptive.enabled"), "false");
+  EXPECT_EQ(config.at("sparkConf").at("spark.executor.processTreeMetrics.enabled"), "true");
+  auto sources = json::parse(a->config_sources_json).as_object();
+  EXPECT_EQ(sources.at("/sparkConf/spark.sql.adaptive.enabled"), "configOverrides");
+  EXPECT_EQ(sources.at("/driver/memory"), "platformDefaults");
+}
+
+TEST(DeriveJobIdTest, StableSlugs) {
+  EXPECT_EQ(DeriveJobId("/a/My_Job.py", ""), DeriveJobId("/a/My_Job.py", ""));
+  EXPECT_NE(DeriveJobId("/a/My_Job.py", ""), DeriveJobId("/b/My_Job.py", ""));
+  EXPECT_EQ(DeriveJobId("/a/My_Job.py", "").substr(0, 7), "my-job-");
+  EXPECT_EQ(DeriveJobId("/a/x.jar", "org.apache.spark.examples.SparkPi").substr(0, 8), "sparkpi-");
+  EXPECT_EQ(DeriveJobId("/a/___.py", "").substr(0, 4), "app-");
+}
+
+TEST(ExtractErrorLinesTest, PrefersTracebackThenExceptions) {
+  EXPECT_EQ(ExtractErrorLines("a\nTraceback (most recent call last):\n  File x\nValueError: v\n"),
+            "Traceback (most recent call last):\n  File x\nValueError: v\n");
+  EXPECT_EQ(ExtractErrorLines("ok\nException in thread main java.lang.RuntimeException: x\n\tat A\nend"),
+            "Exception in thread main java.lang.RuntimeException: x\n\tat A\nend\n");
+}
+
+}  // namespace
+}  // namespace sparkplane::control
