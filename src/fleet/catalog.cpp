@@ -1,6 +1,7 @@
 #include "fleet/catalog.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -138,6 +139,10 @@ Result<Catalog> LoadCatalog(const std::filesystem::path& path, const CatalogOpti
 }
 
 bool IsGeneralPurposeSparkType(const InstanceType& type) {
+  // Karpenter's documented example NodePool: instance-category in [c, m, r], generation > 2.
+  const std::string& f = type.family;
+  if (f.size() < 2 || (f[0] != 'c' && f[0] != 'm' && f[0] != 'r')) return false;
+  if (!std::isdigit(static_cast<unsigned char>(f[1])) || f[1] <= '2') return false;
   return type.gpu == 0 && type.architecture == "amd64" && !type.IsMetal() &&
          type.allocatable.cpu_milli >= 1000 && type.allocatable.memory_mib >= 1024;
 }

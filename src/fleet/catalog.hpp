@@ -76,7 +76,8 @@ Result<Catalog> ParseCatalog(std::string_view text, std::string_view file_name,
                              const CatalogOptions& options);
 Result<Catalog> LoadCatalog(const std::filesystem::path& path, const CatalogOptions& options);
 
-// The default pool for Spark nodes: no GPU, amd64, not bare metal, allocatable ≥ 1 core / 1 GiB.
+// The default pool for Spark nodes, as Karpenter's example NodePool: categories c, m, r of
+// generation > 2; no GPU, amd64, not bare metal, allocatable ≥ 1 core / 1 GiB.
 bool IsGeneralPurposeSparkType(const InstanceType& type);
 
 }  // namespace sparkplane::fleet

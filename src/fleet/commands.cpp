@@ -1,6 +1,7 @@
 #include "fleet/commands.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 
 #include <fmt/format.h>

@@ -214,6 +214,9 @@ LowerBoundResult ComputeLowerBound(const Trace& trace, const LowerBoundModel& mo
     }
     Resources zero{};
     Resources neg{-p.request.cpu_milli, -p.request.memory_mib};
+    result.per_pod_usd += (on_demand_only ? model.CostPerHour(p.request, {})
+                                          : model.CostPerHour({}, p.request)) *
+                          p.duration_s / 3600.0;
     if (on_demand_only) {
       deltas.push_back({start, p.request, zero});
       deltas.push_back({start + p.duration_s, neg, zero});

@@ -44,6 +44,10 @@ double SolveCoveringLp(const std::vector<std::vector<double>>& columns,
 struct LowerBoundResult {
   double usd = 0;
   int64_t unschedulable_pods = 0;  // pods no allowed type can host; excluded from the bound
+  // Σ over pods of the LP cost of that pod alone × its duration: the bound when pods of
+  // different shapes could not share capacity (≥ usd). The gap shows how much of the bound
+  // relies on co-locating complementary (CPU-heavy with memory-heavy) pods.
+  double per_pod_usd = 0;
 };
 
 // Integrates the LP over the trace with every pod at its earliest possible start

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -21,6 +22,40 @@ int Budget(double fraction, size_t nodes) {
   return std::max(1, static_cast<int>(std::ceil(fraction * static_cast<double>(nodes))));
 }
 
+// A pod waiting on a booting node is only nominated there, as in Kubernetes: when a ready
+// node has room (pods finished elsewhere), the scheduler binds it there instead. Used by
+// both policies that bind to in-flight nodes. `usable` filters target nodes.
+template <class Usable>
+void MoveNominatedToReadyNodes(SimState& s, Usable usable) {
+  if (s.Version() == 0) return;
+  for (int n : std::vector<int>(s.LiveNodes())) {
+    if (s.Nodes()[n].ready) continue;
+    for (int p : std::vector<int>(s.Nodes()[n].pods)) {
+      auto& pod = s.Pods()[p];
+      if (pod.phase != PodPhase::kBound) continue;
+      int best = -1;
+      int64_t best_left = std::numeric_limits<int64_t>::max();
+      for (int m : s.LiveNodes()) {
+        auto& node = s.Nodes()[m];
+        if (!node.ready || node.cordoned || !usable(m) ||
+            !GroupAccepts(s.Groups()[node.group], pod.role)) {
+          continue;
+        }
+        Resources f = FreeOf(node);
+        if (!f.Fits(pod.request)) continue;
+        int64_t left = f.cpu_milli - pod.request.cpu_milli;
+        if (left < best_left) {
+          best_left = left;
+          best = m;
+        }
+      }
+      if (best < 0) continue;
+      s.Evict(p, false);  // not running yet: no penalty, not counted
+      s.Bind(p, best);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // sparkplane
 class SparkplanePolicy : public Policy {
@@ -32,6 +67,8 @@ class SparkplanePolicy : public Policy {
   std::string Name() const override { return "sparkplane"; }
 
   void Step(SimState& s) override {
+    FinishReplacements(s);
+    MoveNominatedToReadyNodes(s, [this](int n) { return !reserved_.count(n); });
     Schedule(s);
     ProvisionHeadroom(s);
     ScaleDown(s);
@@ -46,7 +83,8 @@ class SparkplanePolicy : public Policy {
     for (int n : s.LiveNodes()) {
       auto& node = s.Nodes()[n];
       node_ids.push_back(n);
-      views.push_back({node.group, FreeOf(node), node.ready, !node.cordoned});
+      views.push_back({node.group, FreeOf(node), node.ready,
+                       !node.cordoned && !reserved_.count(n)});
     }
     std::vector<int> pending = s.Pending();
     std::sort(pending.begin(), pending.end());  // deterministic order independent of history
@@ -63,11 +101,36 @@ class SparkplanePolicy : public Policy {
                           fmt::format("no instance type allowed for a {} fits {} mCPU / {} MiB",
                                       RoleName(p.role), p.request.cpu_milli, p.request.memory_mib));
     }
-    for (auto& launch : pass.launches) {
-      int node = s.Launch(launch.type, launch.group);
-      for (int i : launch.pods) {
-        Remember(s, pending[i], launch.group);
-        s.Bind(pending[i], node);
+    // New nodes double as headroom: plan each group's launches together with the headroom
+    // slots still missing, so the choice of instance type sees both.
+    std::vector<std::vector<NewNode>> by_group(unit_.size());
+    for (auto& launch : pass.launches) by_group[launch.group].push_back(std::move(launch));
+    for (int g = 0; g < static_cast<int>(by_group.size()); ++g) {
+      if (by_group[g].empty()) continue;
+      std::vector<int> indices;
+      Resources extra{};
+      for (auto& launch : by_group[g]) {
+        for (int i : launch.pods) {
+          indices.push_back(i);
+          extra += pods[i].request;
+          Remember(s, pending[i], g);
+        }
+      }
+      const Resources unit = unit_[g];
+      int64_t free_units = FreeUnits(s, g, unit, -1);
+      for (auto& launch : by_group[g]) {
+        Resources left = s.GetCatalog().Type(launch.type).allocatable;
+        for (int i : launch.pods) left -= pods[i].request;
+        free_units += std::min(left.cpu_milli / std::max<int64_t>(1, unit.cpu_milli),
+                               left.memory_mib / std::max<int64_t>(1, unit.memory_mib));
+      }
+      int64_t missing = UnitsNeeded(s, g, extra) - free_units;
+      if (missing > 0 && scheduler_.GroupFits(g, unit)) {
+        by_group[g] = scheduler_.PlanNodes(g, pods, indices, static_cast<int>(missing), unit);
+      }
+      for (auto& launch : by_group[g]) {
+        int node = s.Launch(launch.type, launch.group);
+        for (int i : launch.pods) s.Bind(pending[i], node);
       }
     }
   }
@@ -80,7 +143,7 @@ class SparkplanePolicy : public Policy {
     int64_t units = 0;
     for (int n : s.LiveNodes()) {
       auto& node = s.Nodes()[n];
-      if (n == except || node.group != group || node.cordoned) continue;
+      if (n == except || node.group != group || node.cordoned || reserved_.count(n)) continue;
       Resources f = FreeOf(node);
       units += std::min(f.cpu_milli / std::max<int64_t>(1, unit.cpu_milli),
                         f.memory_mib / std::max<int64_t>(1, unit.memory_mib));
@@ -88,10 +151,9 @@ class SparkplanePolicy : public Policy {
     return units;
   }
 
-  int64_t UnitsNeeded(const SimState& s, int group) const {
+  int64_t UnitsNeeded(const SimState& s, int group, Resources requested = {}) const {
     const Resources& unit = unit_[group];
     if (unit.cpu_milli <= 0) return 0;
-    Resources requested{};
     for (int n : s.LiveNodes()) {
       if (s.Nodes()[n].group == group) requested += s.Nodes()[n].used;
     }
@@ -102,7 +164,8 @@ class SparkplanePolicy : public Policy {
                  static_cast<double>(options_.headroom_manual.memory_mib);
     double units = std::max(cpu / static_cast<double>(unit.cpu_milli),
                             mem / static_cast<double>(std::max<int64_t>(1, unit.memory_mib)));
-    return static_cast<int64_t>(std::ceil(units - 1e-9));
+    // Nearest whole slot: a cluster too small for half a slot of headroom reserves none.
+    return static_cast<int64_t>(std::floor(units + 0.5));
   }
 
   void ProvisionHeadroom(SimState& s) {
@@ -118,7 +181,7 @@ class SparkplanePolicy : public Policy {
   void ScaleDown(SimState& s) {
     for (int n : std::vector<int>(s.LiveNodes())) {
       auto& node = s.Nodes()[n];
-      if (!node.pods.empty() || node.cordoned || !node.ready) continue;
+      if (!node.pods.empty() || node.cordoned || !node.ready || reserved_.count(n)) continue;
       double due = node.idle_since_s + options_.empty_ttl_s;
       if (s.Now() < due) {
         s.WakeAt(due);
@@ -128,6 +191,54 @@ class SparkplanePolicy : public Policy {
       int g = node.group;
       if (unit_[g].cpu_milli > 0 && FreeUnits(s, g, unit_[g], n) < UnitsNeeded(s, g)) continue;
       s.Terminate(n);
+    }
+  }
+
+  // Replaces an under-used node by one cheaper node that holds all its pods. The new node
+  // is reserved while it boots; pods move only once it is ready (no waiting on a boot).
+  bool TryReplace(SimState& s, int node) {
+    if (options_.replace_price_ratio <= 0 || replacing_.count(node)) return false;
+    auto& n = s.Nodes()[node];
+    std::vector<PodView> pods;
+    std::vector<int> idx;
+    for (int p : n.pods) {
+      idx.push_back(static_cast<int>(pods.size()));
+      pods.push_back({s.Pods()[p].request, s.Pods()[p].role});
+    }
+    auto plan = scheduler_.PlanNodes(n.group, pods, idx);
+    if (plan.size() != 1) return false;
+    double price = s.GetCatalog().Type(plan[0].type).Price(s.Groups()[n.group].capacity);
+    if (price > options_.replace_price_ratio * n.price_per_hour) return false;
+    int fresh = s.Launch(plan[0].type, n.group);
+    replacing_[node] = fresh;
+    reserved_.insert(node);
+    reserved_.insert(fresh);
+    return true;
+  }
+
+  void FinishReplacements(SimState& s) {
+    for (auto it = replacing_.begin(); it != replacing_.end();) {
+      auto [old_node, fresh] = *it;
+      auto& o = s.Nodes()[old_node];
+      auto& f = s.Nodes()[fresh];
+      if (f.terminated || o.terminated || o.cordoned) {
+        reserved_.erase(old_node);
+        reserved_.erase(fresh);
+        it = replacing_.erase(it);
+        continue;
+      }
+      if (!f.ready) {
+        ++it;
+        continue;
+      }
+      for (int p : std::vector<int>(o.pods)) {
+        s.Evict(p, true);
+        if ((f.allocatable - f.used).Fits(s.Pods()[p].request)) s.Bind(p, fresh);
+      }
+      reserved_.erase(old_node);
+      reserved_.erase(fresh);
+      s.Terminate(old_node);
+      it = replacing_.erase(it);
     }
   }
 
@@ -141,7 +252,8 @@ class SparkplanePolicy : public Policy {
       auto& node = s.Nodes()[n];
       double cpu = static_cast<double>(node.used.cpu_milli) / node.allocatable.cpu_milli;
       double mem = static_cast<double>(node.used.memory_mib) / node.allocatable.memory_mib;
-      bool under = node.ready && !node.cordoned && node.drivers == 0 && !node.pods.empty() &&
+      bool under = node.ready && !node.cordoned && !reserved_.count(n) && node.drivers == 0 &&
+                   !node.pods.empty() &&
                    std::max(cpu, mem) < options_.consolidation_utilisation;
       if (!under) {
         underused_since_[n] = -1;
@@ -183,7 +295,7 @@ class SparkplanePolicy : public Policy {
         int64_t best_left = std::numeric_limits<int64_t>::max();
         for (int n : s.LiveNodes()) {
           auto& node = s.Nodes()[n];
-          if (removing[n] || !node.ready || node.cordoned) continue;
+          if (removing[n] || !node.ready || node.cordoned || reserved_.count(n)) continue;
           if (!GroupAccepts(s.Groups()[node.group], pod.role)) continue;
           if (!trial[n].Fits(pod.request)) continue;
           int64_t left = trial[n].cpu_milli - pod.request.cpu_milli;
@@ -201,6 +313,7 @@ class SparkplanePolicy : public Policy {
       }
       if (!ok) {
         removing[c] = 0;  // stays; others may move onto it
+        if (TryReplace(s, c)) --budget;
         continue;
       }
       free = std::move(trial);
@@ -218,6 +331,8 @@ class SparkplanePolicy : public Policy {
   std::vector<Resources> unit_;
   std::vector<double> underused_since_;
   double next_consolidation_ = 0;
+  std::map<int, int> replacing_;  // under-used node → its booting replacement
+  std::set<int> reserved_;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -234,11 +349,16 @@ class KarpenterLikePolicy : public Policy {
   std::string Name() const override { return "karpenter-like"; }
 
   void Step(SimState& s) override {
+    MoveNominatedToReadyNodes(s, [](int) { return true; });
     BindToReadyNodes(s);
     Provision(s);
     if (s.Now() >= next_poll_) {
       next_poll_ = s.Now() + options_.poll_s;
-      Consolidate(s);
+      // Decisions depend only on cluster state: an unchanged cluster gives the same answer.
+      if (s.Version() != consolidated_version_) {
+        Consolidate(s);
+        consolidated_version_ = s.Version();
+      }
     }
     if (!s.LiveNodes().empty()) s.WakeAt(next_poll_);
   }
@@ -519,6 +639,7 @@ class KarpenterLikePolicy : public Policy {
   double last_growth_ = 0;
   size_t last_pending_count_ = 0;
   double next_poll_ = 0;
+  uint64_t consolidated_version_ = ~uint64_t{0};
 };
 
 // ---------------------------------------------------------------------------------------

@@ -22,6 +22,9 @@ struct SparkplanePolicyOptions {
   double consolidation_quiet_s = 300;      // ... for this long
   double min_node_age_s = 600;
   double budget_fraction = 0.1;            // nodes disrupted per consolidation round
+  // Replace an under-used node whose pods fit nowhere else by one node costing at most this
+  // share of its price (0 disables replacement).
+  double replace_price_ratio = 0.5;
   double consolidation_interval_s = 30;
 };
 

@@ -26,6 +26,7 @@ Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeG
   LowerBoundModel model(catalog, od_types, spot_types);
   auto lb = ComputeLowerBound(trace, model, catalog, od_types, spot_types);
   out.lower_bound_usd = lb.usd;
+  out.per_pod_bound_usd = lb.per_pod_usd;
   out.lower_bound_unschedulable = lb.unschedulable_pods;
   for (auto& name : policies) {
     auto policy = MakePolicy(name, catalog, groups);
@@ -39,6 +40,7 @@ std::string ComparisonJson(const Comparison& c) {
   boost::json::object root;
   root["lower_bound_usd"] = c.lower_bound_usd;
   root["lower_bound_unschedulable_pods"] = c.lower_bound_unschedulable;
+  root["per_pod_bound_usd"] = c.per_pod_bound_usd;
   boost::json::object policies;
   for (auto& r : c.results) {
     boost::json::object p;
@@ -58,6 +60,13 @@ std::string ComparisonJson(const Comparison& c) {
     for (auto& s : r.unschedulable_reasons) reasons.emplace_back(s);
     p["unschedulable_reasons"] = std::move(reasons);
     p["nodes_launched"] = r.nodes_launched;
+    p["boot_usd"] = r.boot_usd;
+    p["empty_usd"] = r.empty_usd;
+    boost::json::object by_type;
+    for (size_t i = 0; i < r.cost_by_type.size() && i < 8; ++i) {
+      by_type[r.cost_by_type[i].first] = r.cost_by_type[i].second;
+    }
+    p["top_cost_by_type"] = std::move(by_type);
     p["makespan_s"] = r.makespan_s;
     policies[r.policy] = std::move(p);
   }
@@ -66,7 +75,8 @@ std::string ComparisonJson(const Comparison& c) {
 }
 
 std::string ComparisonText(const Comparison& c) {
-  std::string out = fmt::format("lower bound: ${:.2f}\n", c.lower_bound_usd);
+  std::string out = fmt::format("lower bound: ${:.2f} (per-pod bound ${:.2f})\n",
+                                c.lower_bound_usd, c.per_pod_bound_usd);
   out += fmt::format("{:<15} {:>10} {:>7} {:>6} {:>6} {:>9} {:>9} {:>6} {:>6} {:>6}\n", "policy",
                      "cost $", "/LB", "cpu%", "mem%", "p50 s", "p99 s", "evict", "intr", "unsch");
   for (auto& r : c.results) {
@@ -76,6 +86,11 @@ std::string ComparisonText(const Comparison& c) {
                        100 * r.cpu_utilisation, 100 * r.memory_utilisation, r.pending_p50_s,
                        r.pending_p99_s, r.evictions, r.interruptions, r.unschedulable);
     for (auto& reason : r.unschedulable_reasons) out += fmt::format("  unschedulable: {}\n", reason);
+    std::string top;
+    for (size_t i = 0; i < r.cost_by_type.size() && i < 4; ++i) {
+      top += fmt::format("{}{} ${:.2f}", i ? ", " : "", r.cost_by_type[i].first, r.cost_by_type[i].second);
+    }
+    out += fmt::format("  boot ${:.2f}, empty ${:.2f}; top types: {}\n", r.boot_usd, r.empty_usd, top);
   }
   return out;
 }

@@ -16,6 +16,7 @@ namespace sparkplane::fleet {
 
 struct Comparison {
   double lower_bound_usd = 0;
+  double per_pod_bound_usd = 0;
   int64_t lower_bound_unschedulable = 0;
   std::vector<PolicyResult> results;
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -45,6 +46,7 @@ SimState::SimState(const Catalog& catalog, std::vector<NodeGroup> groups, const 
 }
 
 void SimState::Push(double t, EventKind kind, int id, uint32_t generation) {
+  if (kind != EventKind::kWake && kind != EventKind::kSpotNotice) ++progress_events_;
   events_.push({t, seq_++, kind, id, generation});
 }
 
@@ -72,6 +74,7 @@ void SimState::RemovePending(int pod) {
 }
 
 void SimState::Bind(int pod, int node) {
+  ++version_;
   auto& p = pods_[pod];
   auto& n = nodes_[node];
   if (p.phase != PodPhase::kPending || n.terminated || n.cordoned ||
@@ -80,6 +83,7 @@ void SimState::Bind(int pod, int node) {
     return;
   }
   RemovePending(pod);
+  if (n.pods.empty()) n.empty_s += now_ - n.idle_since_s;
   n.used += p.request;
   p.node = node;
   p.slot = static_cast<int>(n.pods.size());
@@ -121,6 +125,7 @@ void SimState::Detach(int pod) {
 }
 
 int SimState::Launch(int type, int group) {
+  ++version_;
   int id = static_cast<int>(nodes_.size());
   SimNode n;
   n.type = type;
@@ -149,6 +154,7 @@ int SimState::Launch(int type, int group) {
 }
 
 void SimState::Evict(int pod, bool voluntary) {
+  ++version_;
   auto& p = pods_[pod];
   if (p.phase != PodPhase::kRunning && p.phase != PodPhase::kBound) return;
   bool was_running = p.phase == PodPhase::kRunning;
@@ -180,12 +186,14 @@ void SimState::EvictAll(int node) {
 }
 
 void SimState::Terminate(int node) {
+  ++version_;
   auto& n = nodes_[node];
   if (n.terminated) return;
   auto pods = n.pods;
   for (int p : pods) Evict(p, false);
   n.terminated = true;
   n.end_s = now_;
+  n.empty_s += now_ - n.idle_since_s;  // empty by now: every pod was evicted above
   live_.erase(std::find(live_.begin(), live_.end(), node));
 }
 
@@ -253,14 +261,18 @@ double SimState::Run(Policy& policy) {
   // A policy that keeps waking without anything else happening for two simulated days is
   // stuck (e.g. pods it can never place); stop and report those pods.
   constexpr double kStuckAfterS = 2 * 86400;
-  double last_real_event = 0;
+  double last_progress = 0;
   while (!events_.empty() && unfinished_ > 0) {
     now_ = events_.top().t;
-    if (now_ - last_real_event > kStuckAfterS) break;
+    if (progress_events_ == 0 && now_ - last_progress > kStuckAfterS) break;
     while (!events_.empty() && events_.top().t == now_) {
       Event e = events_.top();
       events_.pop();
-      if (e.kind != EventKind::kWake) last_real_event = now_;
+      if (e.kind != EventKind::kWake && e.kind != EventKind::kSpotNotice) {
+        --progress_events_;
+        last_progress = now_;
+      }
+      ++version_;
       Handle(e);
     }
     if (unfinished_ == 0) break;
@@ -297,12 +309,20 @@ PolicyResult Simulate(const Catalog& catalog, const std::vector<NodeGroup>& grou
   r.policy = policy.Name();
   r.makespan_s = end;
   double alloc_cpu_s = 0, alloc_mem_s = 0;
+  std::map<std::string, double> by_type;
   for (auto& n : state.Nodes()) {
     double life = n.end_s - n.launch_s;
-    r.cost_usd += n.price_per_hour * std::max(options.min_billing_s, life) / 3600.0;
+    double cost = n.price_per_hour * std::max(options.min_billing_s, life) / 3600.0;
+    r.cost_usd += cost;
+    r.boot_usd += n.price_per_hour * (std::min(n.ready_s, n.end_s) - n.launch_s) / 3600.0;
+    r.empty_usd += n.price_per_hour * n.empty_s / 3600.0;
+    by_type[fmt::format("{} {}", catalog.Type(n.type).name, CapacityTypeName(n.capacity))] += cost;
     alloc_cpu_s += static_cast<double>(n.allocatable.cpu_milli) / 1000.0 * life;
     alloc_mem_s += static_cast<double>(n.allocatable.memory_mib) * life;
   }
+  r.cost_by_type.assign(by_type.begin(), by_type.end());
+  std::sort(r.cost_by_type.begin(), r.cost_by_type.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
   double used_cpu_s = 0, used_mem_s = 0;
   for (auto& s : state.Segments()) {
     used_cpu_s += static_cast<double>(s.request.cpu_milli) / 1000.0 * (s.end - s.start);

@@ -63,6 +63,7 @@ struct SimNode {
   bool terminated = false;
   int drivers = 0;
   double idle_since_s = 0;    // last time the node became empty
+  double empty_s = 0;         // total time without pods (bound or running)
   double interrupt_notice_s = -1;
   std::vector<int> pods;
 };
@@ -118,6 +119,8 @@ class SimState {
   const std::vector<int>& LiveNodes() const { return live_; }
 
   const std::vector<RunSegment>& Segments() const { return segments_; }
+  // Changes whenever a pod or node changes state; policies use it to skip work.
+  uint64_t Version() const { return version_; }
 
   // Replays every event, calling policy.Step after each batch of simultaneous events, until
   // every pod is done or unschedulable (or nothing can happen any more); then stops every
@@ -157,6 +160,8 @@ class SimState {
   SimCounters counters_;
   std::vector<RunSegment> segments_;
   int64_t unfinished_ = 0;
+  int64_t progress_events_ = 0;  // queued pod and node-lifecycle events (not wakes, notices)
+  uint64_t version_ = 0;
 };
 
 // A scaling policy. Step is called after every batch of simultaneous events.
@@ -179,12 +184,16 @@ struct PolicyResult {
   int64_t interruptions = 0;
   int64_t interruption_evictions = 0;
   double lost_executor_core_hours = 0;
+  double boot_usd = 0;   // paid while nodes were starting
+  double empty_usd = 0;  // paid while nodes held no pod (includes headroom and TTL)
   int64_t unschedulable = 0;
   int64_t nodes_launched = 0;
   int64_t overcommit_violations = 0;
   int64_t pods_done = 0;
   double makespan_s = 0;
   std::vector<std::string> unschedulable_reasons;  // first few, "app/role: reason"
+  // Cost by instance type and capacity, largest first: ("m5.4xlarge spot", usd).
+  std::vector<std::pair<std::string, double>> cost_by_type;
   struct Sample {
     double t;
     int nodes;

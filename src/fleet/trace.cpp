@@ -195,7 +195,7 @@ Result<Trace> ConvertOpenb(std::string_view text, std::string_view file_name,
     if (*cpu == 0 && *mem == 0) continue;       // requests nothing a node must hold
     if (o.max_pods >= 0 && static_cast<int64_t>(trace.pods.size()) >= o.max_pods) break;
     TracePod pod;
-    pod.app_id = fmt::format("openb-{}", table->Text(row, c_name));
+    pod.app_id = std::string(table->Text(row, c_name));
     pod.role = Role::kExecutor;
     // The trace format needs positive requests; a zero stays negligible at 1 mCPU / 1 MiB.
     pod.request = {std::max<int64_t>(*cpu, 1), std::max<int64_t>(*mem, 1)};
