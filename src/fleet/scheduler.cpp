@@ -197,11 +197,15 @@ PassResult Scheduler::Pass(std::span<const NodeView> nodes, std::span<const PodV
     return size_key(a) > size_key(b);
   });
   std::vector<std::vector<int>> to_provision(num_groups);
+  // Free space only shrinks during a pass, so a shape that found no node never will.
+  std::set<std::tuple<bool, int64_t, int64_t>> no_fit;
   for (int i : order) {
     auto& groups = role_groups[pending[i].role == Role::kDriver ? 0 : 1];
     const Resources& req = pending[i].request;
+    auto shape = std::make_tuple(pending[i].role == Role::kDriver, req.cpu_milli, req.memory_mib);
     int node = -1;
     for (auto* index : {&ready, &booting}) {
+      if (no_fit.count(shape)) break;
       for (int g : groups) {
         if ((*index)[g].Empty()) continue;
         node = (*index)[g].BestFit(req, options_.best_fit_scan_limit);
@@ -218,6 +222,7 @@ PassResult Scheduler::Pass(std::span<const NodeView> nodes, std::span<const PodV
       result.placements.emplace_back(i, node);
       continue;
     }
+    no_fit.insert(shape);
     int target = -1;
     for (int g : groups) {
       if (GroupFits(g, req)) {
