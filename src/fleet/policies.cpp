@@ -70,6 +70,7 @@ class SparkplanePolicy : public Policy {
     FinishReplacements(s);
     MoveNominatedToReadyNodes(s, [this](int n) { return !reserved_.count(n); });
     Schedule(s);
+    ProvisionMinimum(s);
     ProvisionHeadroom(s);
     ScaleDown(s);
     if (options_.consolidation) Consolidate(s);
@@ -129,9 +130,30 @@ class SparkplanePolicy : public Policy {
         by_group[g] = scheduler_.PlanNodes(g, pods, indices, static_cast<int>(missing), unit);
       }
       for (auto& launch : by_group[g]) {
+        // At the group's max_nodes the pods stay pending until capacity frees up.
+        if (GroupSize(s, g) >= s.Groups()[g].max_nodes) break;
         int node = s.Launch(launch.type, launch.group);
         for (int i : launch.pods) s.Bind(pending[i], node);
       }
+    }
+  }
+
+  int GroupSize(const SimState& s, int group) const {
+    int n = 0;
+    for (int id : s.LiveNodes()) n += s.Nodes()[id].group == group;
+    return n;
+  }
+
+  // Keeps each group at its min_nodes with the group's cheapest type.
+  void ProvisionMinimum(SimState& s) {
+    for (int g = 0; g < static_cast<int>(s.Groups().size()); ++g) {
+      auto& group = s.Groups()[g];
+      if (group.min_nodes <= 0 || group.types.empty()) continue;
+      int cheapest = group.types.front();
+      for (int t : group.types) {
+        if (scheduler_.EffectivePrice(t, g) < scheduler_.EffectivePrice(cheapest, g)) cheapest = t;
+      }
+      for (int n = GroupSize(s, g); n < group.min_nodes; ++n) s.Launch(cheapest, g);
     }
   }
 
@@ -174,7 +196,10 @@ class SparkplanePolicy : public Policy {
       int64_t missing = UnitsNeeded(s, g) - FreeUnits(s, g, unit_[g], -1);
       if (missing <= 0 || !scheduler_.GroupFits(g, unit_[g])) continue;
       auto planned = scheduler_.PlanNodes(g, {}, {}, static_cast<int>(missing), unit_[g]);
-      for (auto& n : planned) s.Launch(n.type, g);
+      for (auto& n : planned) {
+        if (GroupSize(s, g) >= s.Groups()[g].max_nodes) break;
+        s.Launch(n.type, g);
+      }
     }
   }
 
@@ -190,6 +215,7 @@ class SparkplanePolicy : public Policy {
       // Keep the node if removing it would leave less free capacity than the headroom.
       int g = node.group;
       if (unit_[g].cpu_milli > 0 && FreeUnits(s, g, unit_[g], n) < UnitsNeeded(s, g)) continue;
+      if (GroupSize(s, g) <= s.Groups()[g].min_nodes) continue;
       s.Terminate(n);
     }
   }
@@ -199,6 +225,7 @@ class SparkplanePolicy : public Policy {
   bool TryReplace(SimState& s, int node) {
     if (options_.replace_price_ratio <= 0 || replacing_.count(node)) return false;
     auto& n = s.Nodes()[node];
+    if (GroupSize(s, n.group) >= s.Groups()[n.group].max_nodes) return false;
     std::vector<PodView> pods;
     std::vector<int> idx;
     for (int p : n.pods) {

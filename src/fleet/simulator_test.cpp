@@ -168,3 +168,45 @@ TEST(Simulator, SpotInterruptionsDrainAndReplace) {
 
 }  // namespace
 }  // namespace sparkplane::fleet
+
+namespace sparkplane::fleet {
+namespace {
+
+TEST(Simulator, NodeGroupLimitsAreHonoured) {
+  auto& c = testing::ReferenceCatalog();
+  auto groups = DefaultNodeGroups(c);
+  groups[0].min_nodes = 2;  // on-demand
+  groups[1].max_nodes = 1;  // spot
+  Trace trace;
+  trace.pods.push_back({"a", Role::kDriver, {1000, 2432}, 0, 3600});
+  for (int e = 0; e < 8; ++e) trace.pods.push_back({"a", Role::kExecutor, {4000, 8192}, 0, 600});
+  SimOptions o = FastOptions(1);
+  o.interruption_rate_scale = 0;
+  auto policy = MakeSparkplanePolicy(c, groups);
+  SimState state(c, groups, trace, o);
+  int max_spot = 0, min_od_after_start = 1 << 30;
+  class Probe : public Policy {
+   public:
+    Probe(Policy& inner, int& max_spot, int& min_od) : inner_(inner), max_spot_(max_spot), min_od_(min_od) {}
+    std::string Name() const override { return inner_.Name(); }
+    void Step(SimState& s) override {
+      inner_.Step(s);
+      int spot = 0, od = 0;
+      for (int n : s.LiveNodes()) (s.Nodes()[n].group == 1 ? spot : od)++;
+      max_spot_ = std::max(max_spot_, spot);
+      min_od_ = std::min(min_od_, od);
+    }
+
+   private:
+    Policy& inner_;
+    int& max_spot_;
+    int& min_od_;
+  } probe(*policy, max_spot, min_od_after_start);
+  state.Run(probe);
+  EXPECT_LE(max_spot, 1);
+  EXPECT_GE(min_od_after_start, 2);
+  for (auto& p : state.Pods()) EXPECT_EQ(p.phase, PodPhase::kDone);
+}
+
+}  // namespace
+}  // namespace sparkplane::fleet

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Fleet benchmarks: cost comparison on every reference trace and the scheduling-pass timing.
+# Usage: bench/fleet/run.sh [BUILD_DIR] [OUT_DIR]
+#   BUILD_DIR defaults to build/fleet (needs targets fleet_cli and fleet_bench).
+# Prints, per trace: lower bound, each policy's cost, sparkplane's ratios against the bound and
+# the baselines, and p99 pending; then the Google Benchmark scheduling-pass times (one core).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+build="${1:-$root/build/fleet}"
+out="${2:-$(mktemp -d)}"
+cli="$build/src/fleet/fleet_cli"
+bench="$build/src/fleet/fleet_bench"
+data="${SPARKPLANE_SHARED_DATA:-$root/../shared/data}/fleet"
+seeds="${SEEDS:-1 2 3}"
+mkdir -p "$out"
+
+for mix in steady bursty mixed; do
+  "$cli" fleet gen-trace --mix "$mix" --apps 200 --hours 6 --seed 1 --out "$out/synth-$mix.csv"
+done
+for variant in default cpu300; do
+  "$cli" fleet convert-openb --input "$data/alibaba-openb/openb_pod_list_$variant.csv" \
+    --out "$out/openb-$variant.csv"
+done
+
+printf '%-16s %4s %9s %9s %9s %9s %7s %7s %7s %8s %8s %6s %6s\n' trace seed "LB \$" "sp \$" "karp \$" "k8s \$" \
+  sp/LB sp/karp sp/k8s "p99 sp" "p99 karp" "ev sp" "ev kp"
+for trace in synth-steady synth-bursty synth-mixed openb-default openb-cpu300; do
+ for seed in $seeds; do
+  "$cli" fleet simulate --trace "$out/$trace.csv" --policy all --seed "$seed" --json \
+    --out "$out/$trace-seed$seed" > "$out/$trace-seed$seed.json"
+  python3 - "$trace" "$seed" "$out/$trace-seed$seed.json" <<'PY'
+import json, sys
+name, seed, path = sys.argv[1], sys.argv[2], sys.argv[3]
+d = json.load(open(path))
+p = d["policies"]; lb = d["lower_bound_usd"]
+sp, kp, k8 = p["sparkplane"], p["karpenter-like"], p["k8s-default"]
+print(f'{name:<16} {seed:>4} {lb:9.2f} {sp["cost_usd"]:9.2f} {kp["cost_usd"]:9.2f} {k8["cost_usd"]:9.2f} '
+      f'{sp["cost_usd"]/lb:7.3f} {sp["cost_usd"]/kp["cost_usd"]:7.3f} {sp["cost_usd"]/k8["cost_usd"]:7.3f} '
+      f'{sp["pending_p99_s"]:8.1f} {kp["pending_p99_s"]:8.1f} {sp["evictions"]:6d} {kp["evictions"]:6d}')
+PY
+ done
+done
+echo "targets: sp/LB <= 1.10, sp/karp <= 0.92, sp/k8s <= 0.75, p99 sp <= p99 karp"
+echo "outputs (JSON, timeseries.csv, cost.png per trace): $out"
+
+if [[ -x "$bench" ]]; then
+  taskset -c 0 "$bench" --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+fi
