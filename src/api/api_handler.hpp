@@ -1,0 +1,36 @@
+// The HTTP entry point: authentication, body limits, routing of /ocean/spark/** and mounted
+// sub-APIs, and the last-resort conversion of a bug into a 500 with a request id.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "control/app_service.hpp"
+#include "net/http.hpp"
+#include "store/store.hpp"
+
+namespace sparkplane::api {
+
+class ApiHandler {
+ public:
+  ApiHandler(store::Store& store, control::AppService& apps) : store_(store), apps_(apps) {}
+
+  // Serves requests whose path starts with `prefix` (after authentication) with `handler`.
+  void Mount(std::string prefix, net::Handler handler);
+
+  // Thread-safe.
+  net::Response Handle(const net::Request& request);
+
+ private:
+  net::Response Route(const net::Request& request);
+  net::Response Ocean(const net::Request& request, const std::vector<std::string>& segments);
+  net::Response DriverLog(const net::Request& request, const std::string& cluster_id,
+                          const std::string& app_id);
+
+  store::Store& store_;
+  control::AppService& apps_;
+  std::vector<std::pair<std::string, net::Handler>> mounts_;
+};
+
+}  // namespace sparkplane::api

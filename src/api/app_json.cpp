@@ -1,0 +1,75 @@
+#include "api/app_json.hpp"
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "common/util.hpp"
+
+namespace sparkplane::api {
+namespace json = boost::json;
+namespace {
+
+constexpr std::string_view kAccountId = "act-00000000";
+constexpr int64_t kOrganizationId = 0;
+
+void PutTime(json::object& o, std::string_view key, int64_t millis) {
+  if (millis > 0) o[key] = FormatIsoMillis(millis);
+}
+
+json::value ParseOr(const std::string& text, json::value fallback) {
+  json::error_code ec;
+  auto v = json::parse(text, ec);
+  return ec ? fallback : v;
+}
+
+}  // namespace
+
+json::object AppToJson(const store::AppRecord& app, AppView view) {
+  std::string base = fmt::format("/ocean/spark/cluster/{}/app/{}", app.cluster_id, app.id);
+  json::object o{
+      {"id", app.id},
+      {"internalId", app.internal_id},
+      {"displayName", app.display_name},
+      {"accountId", kAccountId},
+      {"organizationId", kOrganizationId},
+      {"userId", app.user_id},
+      {"clusterId", app.cluster_id},
+      {"controllerClusterId", app.cluster_id},
+      {"appState", store::AppStateName(app.state)},
+      {"appType", app.app_type},
+      {"submissionSource", app.submission_source},
+      {"job", {{"id", app.job_id}, {"displayName", app.job_id}}},
+      {"cores", 0},
+      {"liveLog", {{"logsStreamUrl", base + "/log/live"}, {"kubeEventsStreamUrl", base + "/kubeEvent/live"}}},
+  };
+  PutTime(o, "createdAt", app.created_at);
+  PutTime(o, "updatedAt", app.updated_at);
+  PutTime(o, "startedAt", app.started_at);
+  PutTime(o, "endedAt", app.ended_at);
+  PutTime(o, "killRequestedAt", app.kill_requested_at);
+  if (!app.config_template_id.empty()) {
+    o["configurationTemplate"] = {{"id", app.config_template_id}, {"displayName", app.config_template_id}};
+  }
+  if (app.exit_code) o["exitCode"] = *app.exit_code;
+  if (!app.error_message.empty()) o["errorMessage"] = app.error_message;
+  if (view == AppView::kDetailed) {
+    o["config"] = ParseOr(app.config_json, json::object{});
+    o["configSources"] = ParseOr(app.config_sources_json, json::object{});
+  }
+  return o;
+}
+
+json::object ClusterToJson(const store::ClusterRecord& c) {
+  json::object o{{"id", c.id},
+                 {"controllerClusterId", c.id},
+                 {"oceanClusterId", "o-local"},
+                 {"state", c.state},
+                 {"region", c.region},
+                 {"config", {{"logCollection", {{"collectAppLogs", true}}},
+                             {"spark", {{"appNamespaces", json::array{"spark-apps"}}}}}}};
+  PutTime(o, "createdAt", c.created_at);
+  PutTime(o, "updatedAt", c.updated_at);
+  return o;
+}
+
+}  // namespace sparkplane::api

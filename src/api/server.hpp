@@ -1,0 +1,38 @@
+// `sparkplane serve`: the store, the app service and the HTTP API wired together.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/result.hpp"
+
+namespace sparkplane::api {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";          // HOST:PORT; port 0 picks a free one
+  std::filesystem::path data_dir = "sparkplane-data";
+  std::filesystem::path spark_home;               // empty: FindSparkHome()
+  int max_concurrent_apps = 2;
+  size_t max_body_bytes = 8u << 20;
+  std::chrono::milliseconds kill_grace{10000};
+};
+
+class Server {
+ public:
+  static Result<std::unique_ptr<Server>> Start(const ServeOptions& options);
+  virtual ~Server() = default;
+  virtual uint16_t port() const = 0;
+  virtual std::string cluster_id() const = 0;
+  // The admin token when this start created it (first start on a data folder), else empty.
+  virtual std::string new_admin_token() const = 0;
+  // Stops accepting requests, stops running drivers, closes the store.
+  virtual void Stop() = 0;
+};
+
+// Spark's home from $SPARK_HOME, else a pyspark inside a .venv next to the working directory
+// or above the executable.
+Result<std::filesystem::path> FindSparkHome();
+
+}  // namespace sparkplane::api

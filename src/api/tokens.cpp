@@ -1,0 +1,38 @@
+#include "api/tokens.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <fmt/format.h>
+
+#include "common/util.hpp"
+
+namespace sparkplane::api {
+
+std::string TokenDigest(std::string_view token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(token.data(), token.size(), digest, &length, EVP_sha256(), nullptr);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+Result<std::string> CreateToken(store::Store& store, const std::string& name) {
+  unsigned char random[20];
+  if (RAND_bytes(random, sizeof random) != 1) return Fail(ErrorCode::kInternal, "no secure randomness available");
+  std::string token = "sp_";
+  for (unsigned char b : random) token += fmt::format("{:02x}", b);
+  SPARKPLANE_TRY(store.InsertToken(TokenDigest(token), name, NowMillis()));
+  return token;
+}
+
+bool IsAuthorized(store::Store& store, std::string_view authorization) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer) return false;
+  auto token = authorization.substr(kBearer.size());
+  auto exists = store.TokenExists(TokenDigest(token));
+  return exists && *exists;
+}
+
+}  // namespace sparkplane::api
