@@ -738,6 +738,12 @@ struct AppBuilder::Impl {
   }
   Stage& GetOrCreateStage(const StageInfoJson& info) {
     auto& s = model.stages[{info.stage_id, info.attempt}];
+    if (s.retired) {
+      // Spark forgets a finished stage; a later job that lists it starts a fresh record.
+      std::vector<uint32_t> tasks = std::move(s.tasks);
+      s = Stage{};
+      s.tasks = std::move(tasks);
+    }
     if (s.name.empty() && s.num_tasks == 0 && s.rdd_ids.empty()) {
       s.stage_id = info.stage_id;
       s.attempt_id = info.attempt;
@@ -745,9 +751,10 @@ struct AppBuilder::Impl {
     }
     return s;
   }
+  // Stages Spark still tracks as live (AppStatusListener.liveStages).
   Stage* FindStage(int32_t id, int32_t attempt) {
     auto it = model.stages.find({id, attempt});
-    return it == model.stages.end() ? nullptr : &it->second;
+    return it == model.stages.end() || it->second.retired ? nullptr : &it->second;
   }
   void ApplyStageInfo(Stage& s, const StageInfoJson& info) {
     s.name = info.name;
@@ -1267,14 +1274,14 @@ error_code AppBuilder::Impl::OnJobEnd(od::object& obj) {
   Job& job = it->second;
   // Stages of this job that never ran are skipped.
   for (auto& [key, stage] : model.stages) {
-    if (stage.status != StageStatus::kPending) continue;
+    if (stage.status != StageStatus::kPending || stage.retired) continue;
     if (std::find(job.stage_ids.begin(), job.stage_ids.end(), key.first) == job.stage_ids.end()) {
       continue;
     }
     stage.status = StageStatus::kSkipped;
     job.skipped_stages.insert(key.first);
     job.skipped_tasks += stage.num_tasks;
-    job.active_stages -= 1;
+    stage.retired = true;
   }
   job.status = result == "JobSucceeded" ? JobStatus::kSucceeded : JobStatus::kFailed;
   if (time > 0) job.completion_time = time;
@@ -1342,6 +1349,7 @@ error_code AppBuilder::Impl::OnStage(od::object& obj, bool submitted) {
   for (const auto& exec_id : s.excluded_executors) {
     if (Executor* e = FindExecutor(exec_id)) e->excluded_in_stages.erase(s.stage_id);
   }
+  if (s.active_tasks == 0) s.retired = true;
   return simdjson::SUCCESS;
 }
 
@@ -1514,6 +1522,10 @@ error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
       job.failed_tasks += failed;
       job.killed_tasks += killed;
       if (killed) job.killed_summary[killed_key] += 1;
+    }
+    if (s->active_tasks == 0 &&
+        (s->status == StageStatus::kComplete || s->status == StageStatus::kFailed)) {
+      s->retired = true;
     }
     es.task_time += duration;
     es.succeeded_tasks += completed;

@@ -165,6 +165,8 @@ struct Stage {
   int32_t completed_tasks = 0;
   int32_t failed_tasks = 0;
   int32_t killed_tasks = 0;
+  // Spark stops updating a stage once it completed and its last task ended.
+  bool retired = false;
   std::unordered_set<int32_t> completed_indices;
   std::map<std::string, int32_t> killed_summary;
   TaskMetricValues metrics{};
