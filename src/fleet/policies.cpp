@@ -62,7 +62,11 @@ class SparkplanePolicy : public Policy {
  public:
   SparkplanePolicy(const Catalog& catalog, const std::vector<NodeGroup>& groups,
                    SparkplanePolicyOptions options)
-      : scheduler_(catalog, groups), options_(options), unit_(groups.size()) {}
+      : scheduler_(catalog, groups),
+        options_(options),
+        unit_(groups.size()),
+        recent_(groups.size()),
+        recent_next_(groups.size()) {}
 
   std::string Name() const override { return "sparkplane"; }
 
@@ -157,8 +161,23 @@ class SparkplanePolicy : public Policy {
     }
   }
 
-  // The headroom slot of a group has the shape of the last pod placed there.
-  void Remember(const SimState& s, int pod, int group) { unit_[group] = s.Pods()[pod].request; }
+  // The headroom slot of a group is as large as the largest of the last few pods placed
+  // there (per resource), so a slot can take any of the recent shapes.
+  void Remember(const SimState& s, int pod, int group) {
+    auto& recent = recent_[group];
+    const Resources& r = s.Pods()[pod].request;
+    if (recent.size() < kRecentPods) {
+      recent.push_back(r);
+    } else {
+      recent[recent_next_[group]++ % kRecentPods] = r;
+    }
+    Resources unit{};
+    for (auto& x : recent) {
+      unit.cpu_milli = std::max(unit.cpu_milli, x.cpu_milli);
+      unit.memory_mib = std::max(unit.memory_mib, x.memory_mib);
+    }
+    unit_[group] = unit;
+  }
 
   // Slots of `unit` that fit in the free space of the group's live nodes, skipping `except`.
   int64_t FreeUnits(const SimState& s, int group, const Resources& unit, int except) const {
@@ -358,6 +377,9 @@ class SparkplanePolicy : public Policy {
   std::vector<Resources> unit_;
   std::vector<double> underused_since_;
   double next_consolidation_ = 0;
+  static constexpr size_t kRecentPods = 8;
+  std::vector<std::vector<Resources>> recent_;
+  std::vector<size_t> recent_next_;
   std::map<int, int> replacing_;  // under-used node → its booting replacement
   std::set<int> reserved_;
 };
