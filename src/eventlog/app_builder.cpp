@@ -169,21 +169,48 @@ error_code ReadExecutorMetrics(od::value v, ExecutorMetricValues& out, uint64_t&
   return simdjson::SUCCESS;
 }
 
+// Views into the parser's buffers; valid until the next line is parsed.
 struct Accum {
   int64_t id = 0;
-  std::optional<std::string> name;
-  std::optional<std::string> update;
-  std::optional<std::string> value;
+  std::optional<std::string_view> name;
+  std::optional<std::string_view> update;
+  std::optional<std::string_view> value;
   std::optional<bool> internal;
-  std::optional<std::string> metadata;
+  std::string_view metadata;
 
   // Spark keeps only user accumulators (not internal metrics, not SQL metrics) per task/stage.
   bool IsUserVisible() const {
-    bool is_internal = internal ? *internal
-                                : (name && name->starts_with("internal.metrics."));
+    bool is_internal = internal ? *internal : (name && name->starts_with("internal.metrics."));
     return !is_internal && metadata != "sql";
   }
 };
+
+// Strings unescaped (view into the parser's string buffer); other scalars as written.
+error_code ReadTextView(od::value v, std::optional<std::string_view>& out) {
+  od::json_type type;
+  EL_TRY(v.type().get(type));
+  switch (type) {
+    case od::json_type::null: out.reset(); return simdjson::SUCCESS;
+    case od::json_type::string: {
+      std::string_view s;
+      EL_TRY(v.get_string().get(s));
+      out = s;
+      return simdjson::SUCCESS;
+    }
+    case od::json_type::object:
+    case od::json_type::array: out = std::string_view(); return simdjson::SUCCESS;
+    default: {
+      std::string_view raw = v.raw_json_token();
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
+                              raw.back() == '\t' || raw.back() == ',' || raw.back() == '}' ||
+                              raw.back() == ']')) {
+        raw.remove_suffix(1);
+      }
+      out = raw;
+      return simdjson::SUCCESS;
+    }
+  }
+}
 
 error_code ReadAccumulables(od::value v, std::vector<Accum>& out, uint64_t& unknown) {
   out.clear();
@@ -200,23 +227,26 @@ error_code ReadAccumulables(od::value v, std::vector<Accum>& out, uint64_t& unkn
       if (key == "ID") {
         EL_TRY(ReadInt(field.value(), a.id));
       } else if (key == "Name") {
-        EL_TRY(ReadOptString(field.value(), a.name));
+        EL_TRY(ReadTextView(field.value(), a.name));
       } else if (key == "Update") {
-        EL_TRY(ReadOptString(field.value(), a.update));
+        EL_TRY(ReadTextView(field.value(), a.update));
       } else if (key == "Value") {
-        EL_TRY(ReadOptString(field.value(), a.value));
+        EL_TRY(ReadTextView(field.value(), a.value));
       } else if (key == "Internal") {
         bool b;
         EL_TRY(ReadBool(field.value(), b));
         a.internal = b;
+        if (b) break;  // internal metrics repeat Task Metrics; skip the rest of the object
       } else if (key == "Metadata") {
-        EL_TRY(ReadOptString(field.value(), a.metadata));
+        std::optional<std::string_view> m;
+        EL_TRY(ReadTextView(field.value(), m));
+        a.metadata = m.value_or("");
       } else if (key == "Count Failed Values") {
       } else {
         ++unknown;
       }
     }
-    out.push_back(std::move(a));
+    if (a.IsUserVisible()) out.push_back(a);
   }
   return simdjson::SUCCESS;
 }
@@ -228,9 +258,9 @@ std::vector<AccumulableUpdate> VisibleAccumulables(const std::vector<Accum>& acc
     if (!a.IsUserVisible()) continue;
     AccumulableUpdate u;
     u.id = a.id;
-    u.name = a.name.value_or("");
-    if (with_update) u.update = a.update;
-    u.value = a.value.value_or("");
+    u.name = std::string(a.name.value_or(""));
+    if (with_update && a.update) u.update = std::string(*a.update);
+    u.value = std::string(a.value.value_or(""));
     out.push_back(std::move(u));
   }
   return out;

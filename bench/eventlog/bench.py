@@ -1,0 +1,131 @@
+"""Event-log engine benchmarks; prints ratios against anchors measured in the same run.
+Usage: bench.py --log BIG_PLAIN_LOG --cli build/eventlog/src/eventlog/sparkplane-eventlog
+                [--venv .venv] [--skip-shs]
+Measures (one core where it matters, warm page cache):
+  1. replay throughput of the plain log (MB/s of uncompressed log, full model with tasks);
+  2. replay of the .zstd log vs `zstd -dc` of the same file (the anchor);
+  3. peak RSS of the replay vs the log size;
+  4. process start → first answer of /api/v1/applications/{id}/stages: sparkplane `history`
+     vs Spark's History Server from the same pyspark (the anchor)."""
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def timed(cmd, **kw):
+    t = time.perf_counter()
+    r = subprocess.run(cmd, check=True, capture_output=True, **kw)
+    return time.perf_counter() - t, r
+
+
+def max_rss_mb(cmd):
+    r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, check=True, capture_output=True, text=True)
+    return int(r.stderr.strip().splitlines()[-1]) / 1024
+
+
+def first_answer(cmd, url, env=None, timeout=3600):
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                         start_new_session=True)
+    try:
+        while time.perf_counter() - t < timeout:
+            try:
+                with urllib.request.urlopen(url, timeout=600) as r:
+                    if r.status == 200:
+                        body = r.read()
+                        return time.perf_counter() - t, len(body)
+            except Exception:
+                time.sleep(0.05)
+        raise RuntimeError("no answer from " + url)
+    finally:
+        os.killpg(p.pid, 15)
+        p.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--venv", default=".venv")
+    ap.add_argument("--skip-shs", action="store_true")
+    a = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="eventlog_bench_")
+    size_mb = os.path.getsize(a.log) / 1e6
+    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+    results = {"log_mb": round(size_mb, 1)}
+
+    # 1. plain replay (warm cache: run twice, keep the second).
+    for _ in range(2):
+        _, r = timed(pin + [a.cli, "eventlog", "stats", "--json", a.log])
+    st = json.loads(r.stdout)[0]
+    results["plain_replay_mb_s"] = round(st["replayMBps"], 1)
+    results["tasks"] = st["tasks"]
+    print(f"plain replay: {st['replayMBps']:.0f} MB/s ({st['tasks']} tasks, {st['events']} events, "
+          f"{st['parseErrors']} errors)")
+
+    # 2. zstd replay vs zstd -dc.
+    zst = os.path.join(work, os.path.basename(a.log) + ".zstd")
+    subprocess.run(["zstd", "-q", "-1", "-f", a.log, "-o", zst], check=True)
+    for _ in range(2):
+        t_zstd, _ = timed(pin + ["sh", "-c", f"zstd -dc '{zst}' > /dev/null"])
+    for _ in range(2):
+        _, r = timed(pin + [a.cli, "eventlog", "stats", "--json", zst])
+    zs = json.loads(r.stdout)[0]
+    zstd_rate = size_mb / t_zstd
+    results["zstd_cli_mb_s"] = round(zstd_rate, 1)
+    results["zstd_replay_mb_s"] = round(zs["replayMBps"], 1)
+    results["zstd_ratio"] = round(zs["replayMBps"] / zstd_rate, 3)
+    print(f"zstd: replay {zs['replayMBps']:.0f} MB/s vs zstd -dc {zstd_rate:.0f} MB/s "
+          f"= {zs['replayMBps'] / zstd_rate:.2f}x")
+
+    # 3. peak RSS.
+    rss = max_rss_mb([a.cli, "eventlog", "stats", a.log])
+    results["peak_rss_mb"] = round(rss, 1)
+    results["rss_ratio"] = round(rss / size_mb, 3)
+    print(f"peak RSS: {rss:.0f} MB for a {size_mb:.0f} MB log = {rss / size_mb:.3f}x")
+
+    # 4. first answer of /stages.
+    logdir = os.path.join(work, "logs")
+    os.makedirs(logdir)
+    os.link(a.log, os.path.join(logdir, os.path.basename(a.log))) if os.stat(a.log).st_dev == os.stat(work).st_dev \
+        else shutil.copy(a.log, logdir)
+    app_id = st["appId"]
+    port = free_port()
+    ours, _ = first_answer([a.cli, "history", "--dir", logdir, "--listen", f"127.0.0.1:{port}"],
+                           f"http://127.0.0.1:{port}/api/v1/applications/{app_id}/stages")
+    results["sparkplane_first_stages_s"] = round(ours, 2)
+    print(f"sparkplane history: first /stages answer after {ours:.2f} s")
+    if not a.skip_shs:
+        spark_home = os.path.join(a.venv, "lib/python3.11/site-packages/pyspark")
+        port = free_port()
+        props = os.path.join(work, "shs.properties")
+        with open(props, "w") as f:
+            f.write(f"spark.history.fs.logDirectory={logdir}\nspark.history.ui.port={port}\n"
+                    "spark.history.fs.update.interval=1s\n")
+        env = dict(os.environ, SPARK_HOME=spark_home, SPARK_DAEMON_MEMORY="6g")
+        shs, _ = first_answer([os.path.join(spark_home, "bin/spark-class"),
+                               "org.apache.spark.deploy.history.HistoryServer",
+                               "--properties-file", props],
+                              f"http://127.0.0.1:{port}/api/v1/applications/{app_id}/stages", env=env)
+        results["shs_first_stages_s"] = round(shs, 2)
+        results["first_answer_speedup"] = round(shs / ours, 1)
+        print(f"Spark History Server: first /stages answer after {shs:.2f} s "
+              f"=> sparkplane {shs / ours:.1f}x faster")
+    print(json.dumps(results))
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
