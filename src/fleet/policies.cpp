@@ -205,8 +205,9 @@ class SparkplanePolicy : public Policy {
                  static_cast<double>(options_.headroom_manual.memory_mib);
     double units = std::max(cpu / static_cast<double>(unit.cpu_milli),
                             mem / static_cast<double>(std::max<int64_t>(1, unit.memory_mib)));
-    // Nearest whole slot: a cluster too small for half a slot of headroom reserves none.
-    return static_cast<int64_t>(std::floor(units + 0.5));
+    // Whole slots, rounded up: any group in use keeps at least one slot so the next app of a
+    // usual shape starts at once (this, not the 5%, dominates on very small clusters).
+    return static_cast<int64_t>(std::ceil(units - 1e-9));
   }
 
   void ProvisionHeadroom(SimState& s) {
@@ -341,7 +342,10 @@ class SparkplanePolicy : public Policy {
         int64_t best_left = std::numeric_limits<int64_t>::max();
         for (int n : s.LiveNodes()) {
           auto& node = s.Nodes()[n];
-          if (removing[n] || !node.ready || node.cordoned || reserved_.count(n)) continue;
+          // Empty nodes are headroom: filling them would only launch new headroom.
+          if (removing[n] || !node.ready || node.cordoned || reserved_.count(n) || node.pods.empty()) {
+            continue;
+          }
           if (!GroupAccepts(s.Groups()[node.group], pod.role)) continue;
           if (!trial[n].Fits(pod.request)) continue;
           int64_t left = trial[n].cpu_milli - pod.request.cpu_milli;
