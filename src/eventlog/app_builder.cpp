@@ -368,7 +368,30 @@ struct TaskInfoJson {
   std::vector<Accum> accums;
 };
 
-error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown) {
+// Whether a line can hold accumulables the model keeps (user accumulators). Internal task
+// metrics and SQL metrics dominate TaskEnd lines and are dropped, so skipping the array
+// unparsed when none can be kept saves most of the parse.
+bool Contains(std::string_view hay, std::string_view needle) {
+  return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
+}
+
+size_t CountOf(std::string_view hay, std::string_view needle) {
+  size_t n = 0;
+  while (const void* hit = memmem(hay.data(), hay.size(), needle.data(), needle.size())) {
+    ++n;
+    size_t skip = static_cast<size_t>(static_cast<const char*>(hit) - hay.data()) + needle.size();
+    hay.remove_prefix(skip);
+  }
+  return n;
+}
+
+bool MayHaveUserAccumulables(std::string_view line) {
+  if (!Contains(line, "\"Accumulables\":[{")) return false;
+  if (!Contains(line, "\"Internal\":")) return true;  // pre-2.0 logs
+  return CountOf(line, "\"Internal\":false") > CountOf(line, "\"Metadata\":\"sql\"");
+}
+
+error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown, bool want_accums = true) {
   t.partition = -1;
   t.getting_result = t.finish = 0;
   t.speculative = t.failed = t.killed = false;
@@ -393,7 +416,9 @@ error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown) {
     else if (key == "Finish Time") EL_TRY(ReadInt(val, t.finish));
     else if (key == "Failed") EL_TRY(ReadBool(val, t.failed));
     else if (key == "Killed") EL_TRY(ReadBool(val, t.killed));
-    else if (key == "Accumulables") EL_TRY(ReadAccumulables(val, t.accums, unknown));
+    else if (key == "Accumulables") {
+      if (want_accums) EL_TRY(ReadAccumulables(val, t.accums, unknown));
+    }
     else ++unknown;
   }
   return simdjson::SUCCESS;
@@ -751,6 +776,7 @@ struct AppBuilder::Impl {
   Properties properties;
 
   void Line(std::string_view line, size_t capacity);
+  std::string_view line;  // the line being applied
   error_code Dispatch(EventKind kind, od::object& obj);
 
   Executor& GetOrCreateExecutor(const std::string& id, int64_t time) {
@@ -839,6 +865,7 @@ void AppBuilder::OnUnpaddedLine(std::string_view line) {
 
 void AppBuilder::Impl::Line(std::string_view line, size_t capacity) {
   ++model.counters.lines;
+  this->line = line;
   // Spark writes the event name first; read it without a JSON parse when possible.
   constexpr std::string_view kPrefix = "{\"Event\":\"";
   std::string_view name;
@@ -1462,7 +1489,7 @@ error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
     if (key == "Stage ID") EL_TRY(ReadInt32(val, stage_id));
     else if (key == "Stage Attempt ID") EL_TRY(ReadInt32(val, attempt));
     else if (key == "Task Info") {
-      EL_TRY(ReadTaskInfo(val, task_info, unknown));
+      EL_TRY(ReadTaskInfo(val, task_info, unknown, MayHaveUserAccumulables(line)));
       have_info = true;
     } else if (key == "Task Metrics") {
       od::json_type type;
@@ -1526,7 +1553,7 @@ error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
     }
     s->active_tasks -= 1;
     s->completed_tasks += completed;
-    if (completed) s->completed_indices.insert(task_info.index);
+    if (completed) s->completed_indices.Insert(task_info.index);
     s->failed_tasks += failed;
     s->killed_tasks += killed;
     if (killed) s->killed_summary[killed_key] += 1;
@@ -1541,14 +1568,15 @@ error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
       s->peak.Update(executor_metrics);
       es.peak.Update(executor_metrics);
     }
-    int64_t task_index_key = (static_cast<int64_t>(stage_id) << 32) | static_cast<uint32_t>(task_info.index);
     for (int32_t job_id : s->job_ids) {
       auto j = model.jobs.find(job_id);
       if (j == model.jobs.end()) continue;
       Job& job = j->second;
       job.active_tasks -= 1;
       job.completed_tasks += completed;
-      if (completed) job.completed_indices.insert(task_index_key);
+      if (completed && job.completed_indices[stage_id].Insert(task_info.index)) {
+        ++job.num_completed_indices;
+      }
       job.failed_tasks += failed;
       job.killed_tasks += killed;
       if (killed) job.killed_summary[killed_key] += 1;

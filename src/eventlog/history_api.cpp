@@ -278,7 +278,7 @@ void WriteJob(JsonWriter& w, const Job& j) {
   w.Field("numSkippedTasks", j.skipped_tasks);
   w.Field("numFailedTasks", j.failed_tasks);
   w.Field("numKilledTasks", j.killed_tasks);
-  w.Field("numCompletedIndices", static_cast<int64_t>(j.completed_indices.size()));
+  w.Field("numCompletedIndices", j.num_completed_indices);
   w.Field("numActiveStages", j.active_stages);
   w.Field("numCompletedStages", static_cast<int64_t>(j.completed_stages.size()));
   w.Field("numSkippedStages", static_cast<int64_t>(j.skipped_stages.size()));

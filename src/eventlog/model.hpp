@@ -3,6 +3,7 @@
 // SQL executions, resource profiles, exclusions). Plain data; AppBuilder fills it.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -117,6 +118,26 @@ struct Task {
   int64_t SchedulerDelay() const;
 };
 
+// Set of small non-negative task indices (a bitmap; indices are < numTasks).
+class IndexSet {
+ public:
+  // Returns true if `i` was not in the set.
+  bool Insert(int32_t i) {
+    if (i < 0) return false;
+    size_t u = static_cast<size_t>(i);
+    if (u >= bits_.size()) bits_.resize(std::max(u + 1, bits_.size() * 2), false);
+    if (bits_[u]) return false;
+    bits_[u] = true;
+    ++size_;
+    return true;
+  }
+  size_t size() const { return size_; }
+
+ private:
+  std::vector<bool> bits_;
+  size_t size_ = 0;
+};
+
 enum class StageStatus : uint8_t { kPending, kActive, kComplete, kFailed, kSkipped };
 std::string_view StageStatusName(StageStatus s);  // "ACTIVE", ...
 
@@ -167,7 +188,7 @@ struct Stage {
   int32_t killed_tasks = 0;
   // Spark stops updating a stage once it completed and its last task ended.
   bool retired = false;
-  std::unordered_set<int32_t> completed_indices;
+  IndexSet completed_indices;
   std::map<std::string, int32_t> killed_summary;
   TaskMetricValues metrics{};
   PeakMetrics peak;
@@ -195,7 +216,8 @@ struct Job {
   int32_t num_tasks = 0;
   int32_t active_tasks = 0, completed_tasks = 0, skipped_tasks = 0, failed_tasks = 0,
           killed_tasks = 0;
-  std::unordered_set<int64_t> completed_indices;
+  std::map<int32_t, IndexSet> completed_indices;  // by stage id
+  int64_t num_completed_indices = 0;
   int32_t active_stages = 0, failed_stages = 0;
   std::set<int32_t> completed_stages, skipped_stages;
   std::map<std::string, int32_t> killed_summary;
