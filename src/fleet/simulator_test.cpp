@@ -1,5 +1,8 @@
 #include "fleet/simulator.hpp"
 
+#include <filesystem>
+
+#include <boost/json.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -206,6 +209,40 @@ TEST(Simulator, NodeGroupLimitsAreHonoured) {
   EXPECT_LE(max_spot, 1);
   EXPECT_GE(min_od_after_start, 2);
   for (auto& p : state.Pods()) EXPECT_EQ(p.phase, PodPhase::kDone);
+}
+
+}  // namespace
+}  // namespace sparkplane::fleet
+
+namespace sparkplane::fleet {
+namespace {
+
+TEST(Report, JsonHasTheKeysTheIssueNames) {
+  auto& c = testing::ReferenceCatalog();
+  auto groups = DefaultNodeGroups(c);
+  Trace trace;
+  trace.pods.push_back({"a", Role::kDriver, {1000, 2432}, 0, 600});
+  trace.pods.push_back({"a", Role::kExecutor, {2000, 4096}, 0, 500});
+  trace.pods.push_back({"b", Role::kExecutor, {1000, int64_t{1} << 30}, 0, 500});
+  auto cmp = RunComparison(c, groups, trace, PolicyNames(), FastOptions(1));
+  ASSERT_TRUE(cmp.has_value());
+  auto v = boost::json::parse(ComparisonJson(*cmp));
+  auto& root = v.as_object();
+  EXPECT_GT(root.at("lower_bound_usd").as_double(), 0);
+  auto& policies = root.at("policies").as_object();
+  for (auto& name : PolicyNames()) {
+    auto& p = policies.at(name).as_object();
+    for (const char* key : {"cost_usd", "pending_p50_s", "pending_p99_s", "evictions", "unschedulable"}) {
+      EXPECT_TRUE(p.contains(key)) << name << " " << key;
+    }
+    EXPECT_EQ(p.at("unschedulable").as_int64(), 1) << name;
+    EXPECT_GT(p.at("cost_usd").as_double(), 0) << name;
+  }
+  auto dir = std::filesystem::temp_directory_path() / "fleet_report_test";
+  ASSERT_TRUE(WriteComparisonOutputs(*cmp, dir).has_value());
+  EXPECT_TRUE(std::filesystem::exists(dir / "timeseries.csv"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "cost.png"));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
