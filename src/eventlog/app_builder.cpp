@@ -2,6 +2,10 @@
 
 #include <simdjson.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <charconv>
 #include <cstring>
@@ -21,14 +25,34 @@ namespace {
   } while (0)
 
 // Keys Spark writes never contain escapes; an escaped key just never matches a known name.
-std::string_view RawKey(od::field& field) {
-  const char* p = field.key().raw();
+std::string_view SlowRawKey(const char* p) {
   const char* q = p;
   while (*q != '"') {
     if (*q == '\\') ++q;
     ++q;
   }
   return std::string_view(p, static_cast<size_t>(q - p));
+}
+
+// Finding the closing quote 16 bytes at a time is safe: the line is followed by padding and the
+// quote is always inside the line.
+std::string_view RawKey(od::field& field) {
+  const char* p = field.key().raw();
+#ifdef __SSE2__
+  for (size_t off = 0;; off += 16) {
+    __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + off));
+    unsigned quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('"'))));
+    unsigned slashes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\\'))));
+    if (quotes != 0) {
+      unsigned q = static_cast<unsigned>(__builtin_ctz(quotes));
+      if (slashes == 0 || static_cast<unsigned>(__builtin_ctz(slashes)) > q) return {p, off + q};
+      return SlowRawKey(p);
+    }
+    if (slashes != 0) return SlowRawKey(p);
+  }
+#else
+  return SlowRawKey(p);
+#endif
 }
 
 error_code ReadInt(od::value v, int64_t& out) {
@@ -375,20 +399,19 @@ bool Contains(std::string_view hay, std::string_view needle) {
   return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
 }
 
-size_t CountOf(std::string_view hay, std::string_view needle) {
-  size_t n = 0;
-  while (const void* hit = memmem(hay.data(), hay.size(), needle.data(), needle.size())) {
-    ++n;
-    size_t skip = static_cast<size_t>(static_cast<const char*>(hit) - hay.data()) + needle.size();
-    hay.remove_prefix(skip);
-  }
-  return n;
-}
-
 bool MayHaveUserAccumulables(std::string_view line) {
-  if (!Contains(line, "\"Accumulables\":[{")) return false;
-  if (!Contains(line, "\"Internal\":")) return true;  // pre-2.0 logs
-  return CountOf(line, "\"Internal\":false") > CountOf(line, "\"Metadata\":\"sql\"");
+  constexpr std::string_view kNotInternal = "\"Internal\":false";
+  constexpr std::string_view kSqlTail = ",\"Count Failed Values\":true,\"Metadata\":\"sql\"";
+  size_t pos = line.find("\"Accumulables\":[{");
+  if (pos == std::string_view::npos) return false;
+  std::string_view rest = line.substr(pos);
+  if (!Contains(rest, "\"Internal\":")) return true;  // pre-2.0 logs
+  // Every non-internal accumulable must be a SQL metric for the array to be skippable.
+  while (const void* hit = memmem(rest.data(), rest.size(), kNotInternal.data(), kNotInternal.size())) {
+    rest.remove_prefix(static_cast<size_t>(static_cast<const char*>(hit) - rest.data()) + kNotInternal.size());
+    if (!rest.starts_with(kSqlTail)) return true;
+  }
+  return false;
 }
 
 error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown, bool want_accums = true) {
