@@ -99,6 +99,8 @@ class ServerImpl final : public Server {
     if (!http) return tl::unexpected(http.error());
     http_ = std::move(*http);
     apps_->Start();
+    std::string host = listen->first == "0.0.0.0" || listen->first == "::" ? "127.0.0.1" : listen->first;
+    SPARKPLANE_TRY(WriteFileAtomic(data_dir / "server-url", fmt::format("http://{}:{}\n", host, http_->port())));
     spdlog::info("sparkplane serving on http://{}:{} (cluster {}, data {}, spark {})", listen->first,
                  http_->port(), cluster_id_, data_dir.string(), spark_home.string());
     return Ok();

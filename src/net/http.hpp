@@ -83,8 +83,8 @@ struct ClientRequest {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   int timeout_seconds = 60;
-  // When set, body chunks are delivered here as they arrive (ClientResponse.body stays empty);
-  // return false to stop reading.
+  // When set and the status is 2xx, body chunks are delivered here as they arrive
+  // (ClientResponse.body stays empty); return false to stop reading. Other statuses are buffered.
   std::function<bool(std::string_view chunk)> on_chunk;
 };
 

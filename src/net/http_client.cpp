@@ -78,7 +78,12 @@ Result<ClientResponse> Fetch(const ClientRequest& request) {
       if (ec == http::error::need_buffer) ec = {};
       if (ec) return Fail(ErrorCode::kUnavailable, fmt::format("stream broke: {}", ec.message()));
       size_t n = sizeof chunk - parser.get().body().size;
-      if (n > 0 && !request.on_chunk(std::string_view(chunk, n))) break;
+      if (n == 0) continue;
+      if (out.status >= 300) {
+        out.body.append(chunk, n);
+      } else if (!request.on_chunk(std::string_view(chunk, n))) {
+        break;
+      }
     }
   }
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
