@@ -52,6 +52,7 @@ std::vector<NodeGroup> DefaultNodeGroups(const Catalog& catalog) {
   spot.capacity = CapacityType::kSpot;
   spot.labels = {{"sparkplane.io/capacity", "spot"}};
   spot.accepts_drivers = false;
+  spot.accepts_executors = true;
   return {std::move(od), std::move(spot)};
 }
 

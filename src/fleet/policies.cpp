@@ -37,7 +37,7 @@ void MoveNominatedToReadyNodes(SimState& s, Usable usable) {
       int64_t best_left = std::numeric_limits<int64_t>::max();
       for (int m : s.LiveNodes()) {
         auto& node = s.Nodes()[m];
-        if (!node.ready || node.cordoned || !usable(m) ||
+        if (!node.ready || node.cordoned || !usable(m, p) ||
             !GroupAccepts(s.Groups()[node.group], pod.role)) {
           continue;
         }
@@ -72,7 +72,10 @@ class SparkplanePolicy : public Policy {
 
   void Step(SimState& s) override {
     FinishReplacements(s);
-    MoveNominatedToReadyNodes(s, [this](int n) { return !reserved_.count(n); });
+    // Only within the pod's group: other groups are a fallback, not a shortcut.
+    MoveNominatedToReadyNodes(s, [this, &s](int n, int pod) {
+      return !reserved_.count(n) && s.Nodes()[n].group == s.Nodes()[s.Pods()[pod].node].group;
+    });
     Schedule(s);
     ProvisionMinimum(s);
     ProvisionHeadroom(s);
@@ -402,7 +405,7 @@ class KarpenterLikePolicy : public Policy {
   std::string Name() const override { return "karpenter-like"; }
 
   void Step(SimState& s) override {
-    MoveNominatedToReadyNodes(s, [](int) { return true; });
+    MoveNominatedToReadyNodes(s, [](int, int) { return true; });
     BindToReadyNodes(s);
     Provision(s);
     if (s.Now() >= next_poll_) {

@@ -197,42 +197,50 @@ PassResult Scheduler::Pass(std::span<const NodeView> nodes, std::span<const PodV
     return size_key(a) > size_key(b);
   });
   std::vector<std::vector<int>> to_provision(num_groups);
+  // Groups are a strict preference: a pod uses the first group that can host its shape at
+  // all (existing nodes, ready before booting, then new nodes there); later groups are only a
+  // fallback. Executors therefore leave on-demand driver nodes alone unless no spot type fits.
+  std::map<std::tuple<int, int64_t, int64_t>, bool> group_fits;
+  auto fits = [&](int g, const Resources& r) {
+    auto key = std::make_tuple(g, r.cpu_milli, r.memory_mib);
+    auto it = group_fits.find(key);
+    if (it == group_fits.end()) it = group_fits.emplace(key, GroupFits(g, r)).first;
+    return it->second;
+  };
   // Free space only shrinks during a pass, so a shape that found no node never will.
-  std::set<std::tuple<bool, int64_t, int64_t>> no_fit;
+  std::set<std::tuple<int, int64_t, int64_t>> no_fit;
   for (int i : order) {
     auto& groups = role_groups[pending[i].role == Role::kDriver ? 0 : 1];
     const Resources& req = pending[i].request;
-    auto shape = std::make_tuple(pending[i].role == Role::kDriver, req.cpu_milli, req.memory_mib);
-    int node = -1;
-    for (auto* index : {&ready, &booting}) {
-      if (no_fit.count(shape)) break;
-      for (int g : groups) {
-        if ((*index)[g].Empty()) continue;
-        node = (*index)[g].BestFit(req, options_.best_fit_scan_limit);
-        if (node >= 0) {
-          (*index)[g].Erase(node, free[node]);
-          free[node] -= req;
-          (*index)[g].Insert(node, free[node]);
-          break;
-        }
-      }
-      if (node >= 0) break;
-    }
-    if (node >= 0) {
-      result.placements.emplace_back(i, node);
-      continue;
-    }
-    no_fit.insert(shape);
     int target = -1;
     for (int g : groups) {
-      if (GroupFits(g, req)) {
+      if (fits(g, req)) {
         target = g;
         break;
       }
     }
     if (target < 0) {
       result.unschedulable.push_back(i);
+      continue;
+    }
+    auto shape = std::make_tuple(target, req.cpu_milli, req.memory_mib);
+    int node = -1;
+    if (!no_fit.count(shape)) {
+      for (auto* index : {&ready, &booting}) {
+        if ((*index)[target].Empty()) continue;
+        node = (*index)[target].BestFit(req, options_.best_fit_scan_limit);
+        if (node >= 0) {
+          (*index)[target].Erase(node, free[node]);
+          free[node] -= req;
+          (*index)[target].Insert(node, free[node]);
+          break;
+        }
+      }
+    }
+    if (node >= 0) {
+      result.placements.emplace_back(i, node);
     } else {
+      no_fit.insert(shape);
       to_provision[target].push_back(i);
     }
   }

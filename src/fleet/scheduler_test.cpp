@@ -32,7 +32,11 @@ TEST(Scheduler, ReadyBeforeBootingAndRolesRespectGroups) {
   std::vector<PodView> pods = {{{2000, 4096}, Role::kExecutor}};
   auto r = s.Pass(nodes, pods);
   ASSERT_EQ(r.placements.size(), 1u);
-  EXPECT_EQ(r.placements[0].second, 2);
+  // Spot is the executors' group; on-demand only a fallback: the booting spot node wins.
+  EXPECT_EQ(r.placements[0].second, 0);
+  std::vector<NodeView> ready_first = {{1, {8000, 32768}, false, true},
+                                       {1, {8000, 32768}, true, true}};
+  EXPECT_EQ(s.Pass(ready_first, pods).placements[0].second, 1);
   // A driver may not use spot nodes.
   std::vector<NodeView> spot_only = {{1, {8000, 32768}, true, true}};
   std::vector<PodView> driver = {{{1000, 2048}, Role::kDriver}};
@@ -40,6 +44,22 @@ TEST(Scheduler, ReadyBeforeBootingAndRolesRespectGroups) {
   EXPECT_TRUE(d.placements.empty());
   ASSERT_EQ(d.launches.size(), 1u);
   EXPECT_EQ(s.Groups()[d.launches[0].group].capacity, CapacityType::kOnDemand);
+}
+
+TEST(Scheduler, ExecutorsFallBackToOnDemandOnlyWhenNoSpotTypeFits) {
+  auto& c = testing::ReferenceCatalog();
+  auto groups = Groups();
+  // Spot allows only m5.large: an 8-core executor must fall back to on-demand.
+  groups[1].types = {c.Find("m5.large")};
+  Scheduler s(c, groups);
+  std::vector<PodView> pods = {{{8000, 16384}, Role::kExecutor}, {{1000, 2048}, Role::kExecutor}};
+  auto r = s.Pass({}, pods);
+  ASSERT_EQ(r.launches.size(), 2u);
+  for (auto& n : r.launches) {
+    ASSERT_EQ(n.pods.size(), 1u);
+    EXPECT_EQ(s.Groups()[n.group].capacity,
+              n.pods[0] == 0 ? CapacityType::kOnDemand : CapacityType::kSpot);
+  }
 }
 
 TEST(Scheduler, ReportsPodsNoTypeFits) {
