@@ -76,7 +76,7 @@ def main():
           f"{st['parseErrors']} errors)")
 
     # 2. zstd replay vs zstd -dc.
-    zst = os.path.join(work, os.path.basename(a.log) + ".zstd")
+    zst = os.path.join(work, "app.zstd")
     subprocess.run(["zstd", "-q", "-1", "-f", a.log, "-o", zst], check=True)
     for _ in range(2):
         t_zstd, _ = timed(pin + ["sh", "-c", f"zstd -dc '{zst}' > /dev/null"])
@@ -99,9 +99,13 @@ def main():
     # 4. first answer of /stages.
     logdir = os.path.join(work, "logs")
     os.makedirs(logdir)
-    os.link(a.log, os.path.join(logdir, os.path.basename(a.log))) if os.stat(a.log).st_dev == os.stat(work).st_dev \
-        else shutil.copy(a.log, logdir)
+    # Spark reads the codec from the file name's last suffix: name the copy like Spark would.
     app_id = st["appId"]
+    target = os.path.join(logdir, app_id)
+    try:
+        os.link(a.log, target)
+    except OSError:
+        shutil.copy(a.log, target)
     port = free_port()
     ours, _ = first_answer([a.cli, "history", "--dir", logdir, "--listen", f"127.0.0.1:{port}"],
                            f"http://127.0.0.1:{port}/api/v1/applications/{app_id}/stages")

@@ -156,6 +156,18 @@ std::vector<AttemptSummary> Catalog::List() {
   return out;
 }
 
+std::shared_ptr<AppLog> Catalog::FindByName(std::string_view app_id,
+                                            std::optional<std::string_view> attempt) {
+  std::string want = SanitizeLogName(app_id);
+  if (attempt) want += "_" + SanitizeLogName(*attempt);
+  std::lock_guard lock(mu_);
+  RescanLocked();
+  for (const auto& [path, log] : logs_) {
+    if (LogNameOf(path) == want) return log;
+  }
+  return nullptr;
+}
+
 std::shared_ptr<AppLog> Catalog::Find(std::string_view app_id,
                                       std::optional<std::string_view> attempt) {
   auto attempts = List();

@@ -78,6 +78,10 @@ class Catalog {
   std::vector<AttemptSummary> List();
   // The attempt's log; attempt empty = the newest attempt. Null if unknown.
   std::shared_ptr<AppLog> Find(std::string_view app_id, std::optional<std::string_view> attempt);
+  // The log whose file name is the one Spark gives this app/attempt, without a listing pass.
+  // A hint only: callers must check the app id inside (files can be renamed). Null if none.
+  std::shared_ptr<AppLog> FindByName(std::string_view app_id,
+                                     std::optional<std::string_view> attempt);
 
  private:
   void RescanLocked();

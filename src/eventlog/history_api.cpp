@@ -1113,6 +1113,18 @@ net::Response HistoryApi::Handle(const net::Request& req) const {
     WriteApp(w, groups.front());
     return JsonResponse(w.Take());
   }
+  Segments rest(seg.begin() + static_cast<std::ptrdiff_t>(rest_at), seg.end());
+  net::Response response;
+  bool matched = false;
+  auto answer = [&](const AppModel& app, const LogLayout& layout) {
+    if (app.app_id != app_id || (attempt && app.attempt_id != *attempt)) return;
+    matched = true;
+    response = AppRoute(app, layout, rest, req);
+  };
+  // Fast path: the log named after the app, replayed without listing every log.
+  if (auto named = catalog_->FindByName(app_id, attempt)) {
+    if (named->With(answer) && matched) return response;
+  }
   auto log = catalog_->Find(app_id, attempt);
   if (!log) {
     if (attempt) {
@@ -1120,8 +1132,6 @@ net::Response HistoryApi::Handle(const net::Request& req) const {
     }
     return TextError(404, fmt::format("unknown app: {}", app_id));
   }
-  Segments rest(seg.begin() + static_cast<std::ptrdiff_t>(rest_at), seg.end());
-  net::Response response;
   auto st = log->With([&](const AppModel& app, const LogLayout& layout) {
     response = AppRoute(app, layout, rest, req);
   });

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstring>
 
@@ -135,6 +136,22 @@ Result<LogLayout> ResolveLog(const fs::path& path) {
   layout.total_bytes = ec ? 0 : size;
   layout.last_modified_ms = MtimeMillis(path);
   return layout;
+}
+
+std::string LogNameOf(const fs::path& path) {
+  std::string name = path.filename().string();
+  if (name.starts_with(kRollingPrefix)) return name.substr(kRollingPrefix.size());
+  return ParseFileName(name).base;
+}
+
+std::string SanitizeLogName(std::string_view id) {
+  std::string out;
+  for (char c : id) {
+    if (c == ' ' || c == ':' || c == '/') c = '-';
+    else if (c == '.' || c == '$' || c == '{' || c == '}' || c == '\'' || c == '"') c = '_';
+    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  return out;
 }
 
 std::vector<fs::path> ListLogs(const fs::path& dir) {

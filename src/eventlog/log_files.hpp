@@ -34,6 +34,11 @@ struct LogLayout {
 // appstatus marker or without event files are refused (kFailedPrecondition), like Spark.
 Result<LogLayout> ResolveLog(const std::filesystem::path& path);
 
+// The sanitized app[_attempt] name a log file or eventlog_v2_ directory stands for.
+std::string LogNameOf(const std::filesystem::path& path);
+// Spark's file-name form of an app or attempt id: [ :/] → '-', [.${}'"] → '_', lower case.
+std::string SanitizeLogName(std::string_view id);
+
 // Event-log candidates directly under `dir` (files and eventlog_v2_ directories), sorted by name.
 // Hidden files and Spark's own temporary files are skipped.
 std::vector<std::filesystem::path> ListLogs(const std::filesystem::path& dir);
