@@ -65,23 +65,22 @@ double SolveCoveringLp(const std::vector<std::vector<double>>& columns,
     return true;
   };
   recompute_inverse();
-  const int total = n + 2 * m;
   for (int iter = 0; iter < 200; ++iter) {
     // Duals π = c_B B⁻¹.
     double pi[4] = {};
     for (int k = 0; k < m; ++k) {
       for (int i = 0; i < m; ++i) pi[k] += cost(basis[i]) * inv[i][k];
     }
+    // Dantzig's rule; after 100 iterations Bland's (first improving column) to rule out
+    // cycling on degenerate vertices.
     int entering = -1;
     double best = -1e-9;
     bool bland = iter > 100;
-    for (int j = 0; j < total; ++j) {
-      if (j >= n + m) continue;  // artificials never re-enter
+    for (int j = 0; j < n + m; ++j) {  // artificials never re-enter
       double rc = cost(j);
       for (int i = 0; i < m; ++i) rc -= pi[i] * col(j, i);
-      double scale = bland ? 1.0 : 1.0;
-      if (rc * scale < best) {
-        best = rc * scale;
+      if (rc < best) {
+        best = rc;
         entering = j;
         if (bland) break;
       }

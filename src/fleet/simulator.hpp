@@ -87,6 +87,8 @@ struct RunSegment {
   Resources request;
 };
 
+// The simulated cluster. Keeps a reference to catalog, which must outlive it. Not
+// thread-safe.
 class SimState {
  public:
   SimState(const Catalog& catalog, std::vector<NodeGroup> groups, const Trace& trace,
@@ -105,12 +107,15 @@ class SimState {
   void Bind(int pod, int node);
   // Launches a node; it becomes ready after the start-up delay. Returns its index.
   int Launch(int type, int group);
-  // Evicts every pod of the node (voluntary: consolidation). Drivers are evicted only if the
-  // policy asks; the counters record it.
-  void EvictAll(int node);
+  // Evicts a bound or running pod back to pending. A running executor redoes its remaining
+  // work plus SimOptions::eviction_penalty_s; a running driver restarts from scratch.
+  // voluntary = consolidation (counted in consolidation_evictions, drivers separately);
+  // otherwise a spot interruption.
   void Evict(int pod, bool voluntary);
+  // Evict(pod, true) for every pod of the node.
+  void EvictAll(int node);
   void Cordon(int node) { nodes_[node].cordoned = true; }
-  // Removes an empty node now.
+  // Stops a node now (billing ends); pods still on it are evicted as involuntary.
   void Terminate(int node);
   void MarkUnschedulable(int pod, std::string reason);
   // Asks for a control step at time t.
