@@ -18,7 +18,8 @@ struct SparkplanePolicyOptions {
   Resources headroom_manual{};      // added on top, per group
   double empty_ttl_s = 60;          // remove an empty node after this long
   bool consolidation = true;
-  double consolidation_utilisation = 0.5;  // candidate below this share of both resources
+  double consolidation_utilisation = 0.6;  // candidate below this share of both resources
+                                           // (Ocean's "Cost" orientation threshold)
   double consolidation_quiet_s = 300;      // ... for this long
   double min_node_age_s = 600;
   double budget_fraction = 0.1;            // nodes disrupted per consolidation round
