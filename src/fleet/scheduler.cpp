@@ -209,9 +209,15 @@ PassResult Scheduler::Pass(std::span<const NodeView> nodes, std::span<const PodV
   };
   // Free space only shrinks during a pass, so a shape that found no node never will.
   std::set<std::tuple<int, int64_t, int64_t>> no_fit;
+  std::set<int> drivers_placed;  // apps whose driver got a node in this pass
   for (int i : order) {
     auto& groups = role_groups[pending[i].role == Role::kDriver ? 0 : 1];
     const Resources& req = pending[i].request;
+    if (pending[i].role == Role::kExecutor && !pending[i].driver_placed &&
+        !drivers_placed.count(pending[i].app)) {
+      result.deferred.push_back(i);
+      continue;
+    }
     int target = -1;
     for (int g : groups) {
       if (fits(g, req)) {
@@ -243,6 +249,7 @@ PassResult Scheduler::Pass(std::span<const NodeView> nodes, std::span<const PodV
       no_fit.insert(shape);
       to_provision[target].push_back(i);
     }
+    if (pending[i].role == Role::kDriver) drivers_placed.insert(pending[i].app);
   }
   for (int g = 0; g < num_groups; ++g) {
     int units = g < static_cast<int>(headroom.size()) ? headroom[g].units : 0;

@@ -25,6 +25,10 @@ struct NodeView {
 struct PodView {
   Resources request;
   Role role = Role::kExecutor;
+  // Gang rule: an executor whose app's driver is not placed (driver_placed = false) is only
+  // scheduled if that driver is in the same pass and gets a node. app < 0: no app.
+  int app = -1;
+  bool driver_placed = true;
 };
 
 struct HeadroomNeed {
@@ -42,6 +46,7 @@ struct PassResult {
   std::vector<std::pair<int, int>> placements;  // (pending index, node index)
   std::vector<NewNode> launches;
   std::vector<int> unschedulable;  // pending indices no allowed instance type can host
+  std::vector<int> deferred;       // executors held back because their driver has no node
 };
 
 struct SchedulerOptions {

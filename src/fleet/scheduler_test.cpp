@@ -62,6 +62,24 @@ TEST(Scheduler, ExecutorsFallBackToOnDemandOnlyWhenNoSpotTypeFits) {
   }
 }
 
+TEST(Scheduler, GangRuleHoldsExecutorsWithoutADriver) {
+  auto& c = testing::ReferenceCatalog();
+  Scheduler s(c, Groups());
+  std::vector<PodView> pods = {
+      {{2000, 4096}, Role::kExecutor, 1, false},   // app 1: driver neither placed nor here
+      {{2000, 4096}, Role::kExecutor, 2, false},   // app 2: its driver is in this pass
+      {{1000, 2048}, Role::kDriver, 2, false},
+      {{2000, 4096}, Role::kExecutor, 3, true},    // app 3: driver already running
+      {{2000, 4096}, Role::kExecutor, 4, false},   // app 4: its driver fits nowhere
+      {{1000, int64_t{1} << 30}, Role::kDriver, 4, false}};
+  auto r = s.Pass({}, pods);
+  EXPECT_EQ(r.deferred, (std::vector<int>{0, 4}));
+  EXPECT_EQ(r.unschedulable, std::vector<int>{5});
+  size_t launched = 0;
+  for (auto& n : r.launches) launched += n.pods.size();
+  EXPECT_EQ(launched, 3u);
+}
+
 TEST(Scheduler, ReportsPodsNoTypeFits) {
   auto& c = testing::ReferenceCatalog();
   Scheduler s(c, Groups());
