@@ -84,7 +84,59 @@ class SparkplanePolicy : public Policy {
   }
 
  private:
+  void IndexApps(const SimState& s) {
+    if (!app_pods_.empty() || s.Pods().empty()) return;
+    for (size_t i = 0; i < s.Pods().size(); ++i) {
+      int app = s.Pods()[i].app;
+      if (static_cast<size_t>(app) >= app_pods_.size()) app_pods_.resize(app + 1);
+      app_pods_[app].push_back(static_cast<int>(i));
+    }
+  }
+
+  // Executors of an app with reserved nodes go there first; a reservation ends once the
+  // app's driver runs and none of its executors is still waiting to be requested.
+  void UseReservations(SimState& s) {
+    if (app_reserved_.empty()) return;
+    for (int p : std::vector<int>(s.Pending())) {
+      auto& pod = s.Pods()[p];
+      if (pod.role != Role::kExecutor) continue;
+      int best = -1;
+      int64_t best_left = std::numeric_limits<int64_t>::max();
+      for (auto& [node, app] : app_reserved_) {
+        if (app != pod.app) continue;
+        Resources f = FreeOf(s.Nodes()[node]);
+        if (!f.Fits(pod.request) || s.Nodes()[node].cordoned || s.Nodes()[node].terminated) continue;
+        if (f.cpu_milli - pod.request.cpu_milli < best_left) {
+          best_left = f.cpu_milli - pod.request.cpu_milli;
+          best = node;
+        }
+      }
+      if (best >= 0) s.Bind(p, best);
+    }
+    for (auto it = app_reserved_.begin(); it != app_reserved_.end();) {
+      auto [node, app] = *it;
+      bool waiting = false, driver_started = false, driver_gone = false;
+      for (int q : app_pods_[app]) {
+        auto& pod = s.Pods()[q];
+        if (pod.role == Role::kDriver) {
+          driver_started = pod.first_start_s >= 0;
+          driver_gone = pod.phase == PodPhase::kUnschedulable;
+        } else if (pod.phase == PodPhase::kWaiting) {
+          waiting = true;
+        }
+      }
+      if (driver_gone || s.Nodes()[node].terminated || (driver_started && !waiting)) {
+        reserved_.erase(node);
+        it = app_reserved_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
   void Schedule(SimState& s) {
+    IndexApps(s);
+    UseReservations(s);
     if (s.Pending().empty()) return;
     std::vector<int> node_ids;
     std::vector<NodeView> views;
@@ -97,13 +149,34 @@ class SparkplanePolicy : public Policy {
     std::vector<int> pending = s.Pending();
     std::sort(pending.begin(), pending.end());  // deterministic order independent of history
     std::vector<PodView> pods;
-    for (int p : pending) pods.push_back({s.Pods()[p].request, s.Pods()[p].role});
+    for (int p : pending) {
+      pods.push_back({s.Pods()[p].request, s.Pods()[p].role, s.Pods()[p].app, true});
+    }
+    // Spark-aware gang provisioning: Ocean knows an app's executors when its driver is
+    // submitted, so capacity for them is planned with the driver and boots in parallel
+    // instead of after it. They are placeholders: nothing is bound until they are requested.
+    const size_t real = pending.size();
+    if (options_.provision_executors_with_driver) {
+      for (size_t i = 0; i < real; ++i) {
+        auto& driver = s.Pods()[pending[i]];
+        if (driver.role != Role::kDriver || !prepared_.insert(driver.app).second) continue;
+        for (int q : app_pods_[driver.app]) {
+          auto& e = s.Pods()[q];
+          if (e.role == Role::kExecutor && e.phase == PodPhase::kWaiting && e.request_s <= s.Now()) {
+            pending.push_back(q);
+            pods.push_back({e.request, Role::kExecutor, e.app, false});
+          }
+        }
+      }
+    }
     PassResult pass = scheduler_.Pass(views, pods);
     for (auto [i, v] : pass.placements) {
+      if (static_cast<size_t>(i) >= real) continue;  // placeholder: room exists already
       Remember(s, pending[i], views[v].group);
       s.Bind(pending[i], node_ids[v]);
     }
     for (int i : pass.unschedulable) {
+      if (static_cast<size_t>(i) >= real) continue;  // the executor is reported once requested
       auto& p = s.Pods()[pending[i]];
       s.MarkUnschedulable(pending[i],
                           fmt::format("no instance type allowed for a {} fits {} mCPU / {} MiB",
@@ -121,7 +194,7 @@ class SparkplanePolicy : public Policy {
         for (int i : launch.pods) {
           indices.push_back(i);
           extra += pods[i].request;
-          Remember(s, pending[i], g);
+          if (static_cast<size_t>(i) < real) Remember(s, pending[i], g);
         }
       }
       const Resources unit = unit_[g];
@@ -140,7 +213,14 @@ class SparkplanePolicy : public Policy {
         // At the group's max_nodes the pods stay pending until capacity frees up.
         if (GroupSize(s, g) >= s.Groups()[g].max_nodes) break;
         int node = s.Launch(launch.type, launch.group);
-        for (int i : launch.pods) s.Bind(pending[i], node);
+        for (int i : launch.pods) {
+          if (static_cast<size_t>(i) < real) {
+            s.Bind(pending[i], node);
+          } else {
+            app_reserved_[node] = pods[i].app;
+            reserved_.insert(node);
+          }
+        }
       }
     }
   }
@@ -387,6 +467,9 @@ class SparkplanePolicy : public Policy {
   static constexpr size_t kRecentPods = 8;
   std::vector<std::vector<Resources>> recent_;
   std::vector<size_t> recent_next_;
+  std::vector<std::vector<int>> app_pods_;
+  std::set<int> prepared_;          // apps whose executors were provisioned with the driver
+  std::map<int, int> app_reserved_;  // node → app whose executors it was launched for
   std::map<int, int> replacing_;  // under-used node → its booting replacement
   std::set<int> reserved_;
 };

@@ -14,6 +14,8 @@
 namespace sparkplane::fleet {
 
 struct SparkplanePolicyOptions {
+  // Plan nodes for an app's executors when its driver is scheduled, so they boot together.
+  bool provision_executors_with_driver = true;
   double headroom_fraction = 0.05;  // Ocean's automatic headroom default: 5% of requested
   Resources headroom_manual{};      // added on top, per group
   double empty_ttl_s = 60;          // remove an empty node after this long

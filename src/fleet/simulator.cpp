@@ -330,8 +330,11 @@ PolicyResult Simulate(const Catalog& catalog, const std::vector<NodeGroup>& grou
   }
   r.cpu_utilisation = alloc_cpu_s > 0 ? used_cpu_s / alloc_cpu_s : 0;
   r.memory_utilisation = alloc_mem_s > 0 ? used_mem_s / alloc_mem_s : 0;
-  // Pending time per app: from its first pod becoming schedulable to its last first start.
-  std::unordered_map<int, double> app_pending;
+  // Pending time per app: the delay the app sees before its pods run, = its driver's wait
+  // plus the longest wait of an executor (executors only become schedulable once the driver
+  // runs, so the two waits add up); for an app without a driver, the longest pod wait.
+  std::unordered_map<int, double> driver_wait;
+  std::unordered_map<int, double> pod_wait;  // longest non-driver wait
   std::unordered_map<int, bool> app_bad;
   for (auto& p : state.Pods()) {
     if (p.phase == PodPhase::kUnschedulable) {
@@ -347,10 +350,17 @@ PolicyResult Simulate(const Catalog& catalog, const std::vector<NodeGroup>& grou
     if (p.phase == PodPhase::kDone) ++r.pods_done;
     if (p.first_start_s >= 0 && p.eligible_s >= 0) {
       double w = p.first_start_s - p.eligible_s;
-      auto& v = app_pending[p.app];
-      v = std::max(v, w);
+      if (p.role == Role::kDriver) {
+        driver_wait[p.app] = w;
+      } else {
+        auto& v = pod_wait[p.app];
+        v = std::max(v, w);
+      }
     }
   }
+  std::unordered_map<int, double> app_pending;
+  for (auto& [app, w] : driver_wait) app_pending[app] += w;
+  for (auto& [app, w] : pod_wait) app_pending[app] += w;
   std::vector<double> waits;
   for (auto& [app, w] : app_pending) {
     if (!app_bad.count(app)) waits.push_back(w);

@@ -247,3 +247,35 @@ TEST(Report, JsonHasTheKeysTheIssueNames) {
 
 }  // namespace
 }  // namespace sparkplane::fleet
+
+namespace sparkplane::fleet {
+namespace {
+
+TEST(Simulator, ExecutorsProvisionedWithTheirDriverBootInParallel) {
+  auto& c = testing::ReferenceCatalog();
+  auto groups = DefaultNodeGroups(c);
+  Trace trace;
+  for (int a = 0; a < 5; ++a) {
+    std::string app = fmt::format("app{}", a);
+    double t = a * 7200.0;  // far apart: no headroom or leftovers help
+    trace.pods.push_back({app, Role::kDriver, {1000, 2432}, t, 1800});
+    for (int e = 0; e < 12; ++e) trace.pods.push_back({app, Role::kExecutor, {4000, 8192}, t, 1700});
+  }
+  SimOptions o = FastOptions(1);
+  o.interruption_rate_scale = 0;
+  SparkplanePolicyOptions on, off;
+  on.headroom_fraction = off.headroom_fraction = 0;
+  off.provision_executors_with_driver = false;
+  auto with = MakeSparkplanePolicy(c, groups, on);
+  auto without = MakeSparkplanePolicy(c, groups, off);
+  auto r_with = Simulate(c, groups, trace, *with, o);
+  auto r_without = Simulate(c, groups, trace, *without, o);
+  // Driver and executor boots overlap: at most one boot (120 s) per app.
+  EXPECT_LE(r_with.pending_p99_s, 120.0);
+  EXPECT_GT(r_without.pending_p99_s, 120.0);
+  EXPECT_EQ(r_with.unschedulable, 0);
+  EXPECT_EQ(r_with.pods_done, 65);
+}
+
+}  // namespace
+}  // namespace sparkplane::fleet
