@@ -825,16 +825,16 @@ class K8sDefaultPolicy : public Policy {
         fixed_type_[g] = configured;
         continue;
       }
-      int best = configured;
+      // The smallest m5 that fits the largest pod; if none does, the largest m5.
+      int best = -1, largest_m5 = configured;
       for (int t : groups_[g].types) {
         auto& type = catalog_.Type(t);
-        if (type.family != "m5" || !type.allocatable.Fits(largest)) continue;
-        if (best < 0 || !catalog_.Type(best).allocatable.Fits(largest) ||
-            type.vcpu < catalog_.Type(best).vcpu) {
-          best = t;
-        }
+        if (type.family != "m5") continue;
+        if (largest_m5 < 0 || type.vcpu > catalog_.Type(largest_m5).vcpu) largest_m5 = t;
+        if (!type.allocatable.Fits(largest)) continue;
+        if (best < 0 || type.vcpu < catalog_.Type(best).vcpu) best = t;
       }
-      fixed_type_[g] = best;
+      fixed_type_[g] = best >= 0 ? best : largest_m5;
     }
   }
 
