@@ -235,10 +235,15 @@ LowerBoundResult ComputeLowerBound(const Trace& trace, const LowerBoundModel& mo
     }
     if (i < deltas.size()) {
       double dt = deltas[i].t - t;
+      double rate = 0;
       if (dt > 0 && (od.cpu_milli > 0 || flex.cpu_milli > 0 || od.memory_mib > 0 ||
                      flex.memory_mib > 0)) {
-        result.usd += model.CostPerHour(od, flex) * dt / 3600.0;
+        rate = model.CostPerHour(od, flex);
+        result.usd += rate * dt / 3600.0;
       }
+      if (dt > 0) result.rate.emplace_back(t, rate);
+    } else {
+      result.rate.emplace_back(t, 0.0);
     }
   }
   return result;

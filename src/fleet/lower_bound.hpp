@@ -48,6 +48,8 @@ struct LowerBoundResult {
   // different shapes could not share capacity (≥ usd). The gap shows how much of the bound
   // relies on co-locating complementary (CPU-heavy with memory-heavy) pods.
   double per_pod_usd = 0;
+  // The bound's cost rate over time: (t, $/h) from t until the next entry.
+  std::vector<std::pair<double, double>> rate;
 };
 
 // Integrates the LP over the trace with every pod at its earliest possible start

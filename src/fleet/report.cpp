@@ -27,6 +27,7 @@ Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeG
   auto lb = ComputeLowerBound(trace, model, catalog, od_types, spot_types);
   out.lower_bound_usd = lb.usd;
   out.per_pod_bound_usd = lb.per_pod_usd;
+  out.lower_bound_rate = std::move(lb.rate);
   out.lower_bound_unschedulable = lb.unschedulable_pods;
   for (auto& name : policies) {
     auto policy = MakePolicy(name, catalog, groups);
@@ -112,6 +113,20 @@ Status WriteComparisonOutputs(const Comparison& c, const std::filesystem::path& 
       s.points.emplace_back(p.t, p.usd_per_hour);
     }
     series.push_back(std::move(s));
+  }
+  if (!c.results.empty()) {
+    // The bound's rate at the same sample times (a step function; samples are sorted).
+    ChartSeries bound{"lower-bound", {150, 150, 150}, {}};
+    size_t k = 0;
+    double rate = 0;
+    for (auto& p : c.results.front().series) {
+      while (k < c.lower_bound_rate.size() && c.lower_bound_rate[k].first <= p.t) {
+        rate = c.lower_bound_rate[k++].second;
+      }
+      csv += fmt::format("lower-bound,{:.0f},,{:.4f},,,\n", p.t, rate);
+      bound.points.emplace_back(p.t, rate);
+    }
+    series.insert(series.begin(), std::move(bound));
   }
   if (auto st = WriteFileAtomic(dir / "timeseries.csv", csv); !st) return st;
   auto png = RenderLineChart(series, 900, 400).EncodePng();

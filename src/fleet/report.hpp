@@ -17,6 +17,7 @@ namespace sparkplane::fleet {
 struct Comparison {
   double lower_bound_usd = 0;
   double per_pod_bound_usd = 0;
+  std::vector<std::pair<double, double>> lower_bound_rate;  // (t, $/h), step function
   int64_t lower_bound_unschedulable = 0;
   std::vector<PolicyResult> results;
 };
@@ -30,7 +31,8 @@ Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeG
 // "pending_p99_s","evictions","unschedulable",…}}}
 std::string ComparisonJson(const Comparison& comparison);
 std::string ComparisonText(const Comparison& comparison);
-// Writes timeseries.csv (one row per policy and sample) and cost.png into dir.
+// Writes timeseries.csv (one row per policy and sample, plus "lower-bound" rows with the
+// bound's $/h) and cost.png ($/h over time, the bound in grey) into dir.
 Status WriteComparisonOutputs(const Comparison& comparison, const std::filesystem::path& dir);
 
 }  // namespace sparkplane::fleet
