@@ -5,7 +5,7 @@
 namespace sparkplane::store {
 namespace {
 
-constexpr std::array<std::string_view, 1> kMigrations{{
+constexpr std::array<std::string_view, 2> kMigrations{{
     R"sql(
 CREATE TABLE clusters (
   id TEXT PRIMARY KEY,
@@ -64,6 +64,25 @@ CREATE TABLE app_events (
   reason TEXT NOT NULL
 );
 CREATE INDEX app_events_app ON app_events (app_id, at);
+)sql",
+    R"sql(
+ALTER TABLE apps ADD COLUMN issues_json TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE apps ADD COLUMN metrics_json TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE apps ADD COLUMN cores BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE apps ADD COLUMN cost_cents BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX apps_cluster_job ON apps (cluster_id, job_id, created_at, id);
+CREATE INDEX apps_updated ON apps (updated_at);
+CREATE INDEX apps_created ON apps (created_at, id);
+CREATE INDEX jobs_created ON jobs (created_at, id);
+CREATE TABLE config_templates (
+  cluster_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  display_name TEXT NOT NULL,
+  config_json TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (cluster_id, id)
+);
 )sql",
 }};
 

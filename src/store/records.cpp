@@ -34,3 +34,19 @@ bool IsTerminal(AppState state) {
 }
 
 }  // namespace sparkplane::store
+
+#include "store/store.hpp"
+
+namespace sparkplane::store {
+
+int64_t Store::SortKey(const AppRecord& app, AppOrderBy order_by) {
+  switch (order_by) {
+    case AppOrderBy::kCreatedAt: return app.created_at;
+    case AppOrderBy::kCostInCents: return 0;
+    case AppOrderBy::kDuration:
+      return app.started_at > 0 && app.ended_at > 0 ? app.ended_at - app.started_at : 0;
+  }
+  return app.created_at;
+}
+
+}  // namespace sparkplane::store

@@ -47,7 +47,27 @@ struct AppRecord {
   int64_t pid = 0;               // driver process group leader while running
   int64_t pid_start_ticks = 0;   // /proc/<pid>/stat starttime, to tell pid reuse apart
   std::string app_dir;           // folder with the driver log and event log
+  std::string issues_json = "[]";   // [{errorType, severity, abstract, stacktrace}]
+  std::string metrics_json = "{}";  // {"spark": {...}} from the event log
+  int64_t cores = 0;                // cores currently allocated (0 once finished)
 };
+
+struct TemplateRecord {
+  std::string id;
+  std::string cluster_id;
+  std::string display_name;
+  std::string config_json;  // ApplicationSpec
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+};
+
+// A position in an ordered listing: the sort key and id of the last item seen.
+struct Cursor {
+  int64_t key = 0;
+  std::string id;
+};
+
+enum class AppOrderBy { kCreatedAt, kCostInCents, kDuration };
 
 struct JobRecord {
   std::string id;
@@ -71,6 +91,9 @@ struct AppTransition {
   std::optional<int> exit_code;
   std::optional<int64_t> pid;
   std::optional<int64_t> pid_start_ticks;
+  std::optional<std::string> issues_json;
+  std::optional<std::string> metrics_json;
+  std::optional<int64_t> cores;
   std::string reason;  // recorded in app_events
 };
 

@@ -1,8 +1,11 @@
+#include <algorithm>
 #include <mutex>
+#include <variant>
 
 #include <fmt/format.h>
 
 #include "store/migrations.hpp"
+#include "store/query_sql.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/store.hpp"
 
@@ -13,7 +16,19 @@ constexpr std::string_view kAppColumns =
     "id, internal_id, cluster_id, job_id, display_name, user_id, submission_source, app_type, "
     "state, created_at, updated_at, started_at, ended_at, kill_requested_at, config_template_id, "
     "request_json, config_json, config_sources_json, error_message, exit_code, pid, "
-    "pid_start_ticks, app_dir";
+    "pid_start_ticks, app_dir, issues_json, metrics_json, cores";
+
+constexpr std::string_view kJobColumns =
+    "id, cluster_id, display_name, created_at, updated_at, last_app_id, config_json";
+constexpr std::string_view kTemplateColumns = "id, cluster_id, display_name, config_json, created_at, updated_at";
+
+JobRecord ReadJob(const Stmt& s) {
+  return JobRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), s.Text(5), s.Text(6)};
+}
+
+TemplateRecord ReadTemplate(const Stmt& s) {
+  return TemplateRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Int(5)};
+}
 
 AppRecord ReadApp(const Stmt& s) {
   AppRecord a;
@@ -40,6 +55,9 @@ AppRecord ReadApp(const Stmt& s) {
   a.pid = s.Int(20);
   a.pid_start_ticks = s.Int(21);
   a.app_dir = s.Text(22);
+  a.issues_json = s.Text(23);
+  a.metrics_json = s.Text(24);
+  a.cores = s.Int(25);
   return a;
 }
 
@@ -151,26 +169,107 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AppRecord>> ListApps(const AppQuery& q) override {
     std::lock_guard lock(mutex_);
-    std::string sql = fmt::format("SELECT {} FROM apps WHERE (?1 = '' OR cluster_id = ?1)", kAppColumns);
-    if (!q.states.empty()) {
-      sql += " AND state IN (";
-      for (size_t i = 0; i < q.states.size(); ++i) sql += fmt::format("{}?{}", i ? "," : "", i + 3);
-      sql += ")";
-    }
-    sql += " ORDER BY created_at, id LIMIT ?2";
-    auto s = db_.Prepare(sql);
-    SPARKPLANE_TRY(s);
-    s->Bind(1, q.cluster_id).Bind(2, static_cast<int64_t>(q.limit));
-    for (size_t i = 0; i < q.states.size(); ++i) s->Bind(static_cast<int>(i + 3), AppStateName(q.states[i]));
+    auto query = ListAppsSql(q, kAppColumns, Dialect::kSqlite, false);
     std::vector<AppRecord> out;
-    while (true) {
-      auto row = s->Step();
-      SPARKPLANE_TRY(row);
-      if (!*row) break;
-      out.push_back(ReadApp(*s));
-    }
+    SPARKPLANE_TRY(ForEachRow(query, [&](const Stmt& s) { out.push_back(ReadApp(s)); }));
+    if (query.reversed) std::reverse(out.begin(), out.end());
     return out;
   }
+
+  Result<int64_t> CountApps(const AppQuery& q) override {
+    std::lock_guard lock(mutex_);
+    int64_t count = 0;
+    SPARKPLANE_TRY(ForEachRow(ListAppsSql(q, "", Dialect::kSqlite, true), [&](const Stmt& s) { count = s.Int(0); }));
+    return count;
+  }
+
+  Result<std::vector<JobRecord>> ListJobs(const JobQuery& q) override {
+    std::lock_guard lock(mutex_);
+    auto query = ListJobsSql(q, kJobColumns, Dialect::kSqlite, false);
+    std::vector<JobRecord> out;
+    SPARKPLANE_TRY(ForEachRow(query, [&](const Stmt& s) { out.push_back(ReadJob(s)); }));
+    if (query.reversed) std::reverse(out.begin(), out.end());
+    return out;
+  }
+
+  Result<int64_t> CountJobs(const JobQuery& q) override {
+    std::lock_guard lock(mutex_);
+    int64_t count = 0;
+    SPARKPLANE_TRY(ForEachRow(ListJobsSql(q, "", Dialect::kSqlite, true), [&](const Stmt& s) { count = s.Int(0); }));
+    return count;
+  }
+
+  Status SetJobConfig(const std::string& cluster_id, const std::string& job_id, const std::string& config_json,
+                      int64_t now) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare(
+        "INSERT INTO jobs (cluster_id, id, display_name, created_at, updated_at, config_json) "
+        "VALUES (?1, ?2, ?2, ?3, ?3, ?4) ON CONFLICT (cluster_id, id) DO UPDATE SET "
+        "updated_at = excluded.updated_at, config_json = excluded.config_json");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, cluster_id).Bind(2, job_id).Bind(3, now).Bind(4, config_json);
+    return s->Run();
+  }
+
+  Status InsertTemplate(const TemplateRecord& t) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare(
+        "INSERT INTO config_templates (cluster_id, id, display_name, config_json, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?)");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, t.cluster_id).Bind(2, t.id).Bind(3, t.display_name).Bind(4, t.config_json);
+    s->Bind(5, t.created_at).Bind(6, t.updated_at);
+    auto done = s->Run();
+    if (!done && done.error().code == ErrorCode::kAlreadyExists) {
+      return Fail(ErrorCode::kAlreadyExists, fmt::format("config template '{}' already exists", t.id), {"id"});
+    }
+    return done;
+  }
+
+  Result<TemplateRecord> GetTemplate(const std::string& cluster_id, const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare(fmt::format("SELECT {} FROM config_templates WHERE cluster_id = ? AND id = ?", kTemplateColumns));
+    SPARKPLANE_TRY(s);
+    s->Bind(1, cluster_id).Bind(2, id);
+    auto row = s->Step();
+    SPARKPLANE_TRY(row);
+    if (!*row) return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", id));
+    return ReadTemplate(*s);
+  }
+
+  Result<std::vector<TemplateRecord>> ListTemplates(const std::string& cluster_id) override {
+    std::lock_guard lock(mutex_);
+    SqlQuery query{fmt::format("SELECT {} FROM config_templates WHERE (?1 = '' OR cluster_id = ?1) "
+                               "ORDER BY created_at, id", kTemplateColumns),
+                   {cluster_id}};
+    std::vector<TemplateRecord> out;
+    SPARKPLANE_TRY(ForEachRow(query, [&](const Stmt& s) { out.push_back(ReadTemplate(s)); }));
+    return out;
+  }
+
+  Status ReplaceTemplate(const TemplateRecord& t) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare("UPDATE config_templates SET display_name = ?, config_json = ?, updated_at = ? "
+                         "WHERE cluster_id = ? AND id = ?");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, t.display_name).Bind(2, t.config_json).Bind(3, t.updated_at).Bind(4, t.cluster_id).Bind(5, t.id);
+    SPARKPLANE_TRY(s->Run());
+    if (db_.Changes() == 0) return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", t.id));
+    return Ok();
+  }
+
+  Status DeleteTemplate(const std::string& cluster_id, const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare("DELETE FROM config_templates WHERE cluster_id = ? AND id = ?");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, cluster_id).Bind(2, id);
+    SPARKPLANE_TRY(s->Run());
+    if (db_.Changes() == 0) return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", id));
+    return Ok();
+  }
+
+  // One process owns an embedded database, so it always runs the scheduler.
+  Result<bool> HoldsSchedulerLease() override { return true; }
 
   Result<bool> TransitionApp(const std::string& id, const AppTransition& t) override {
     std::lock_guard lock(mutex_);
@@ -186,21 +285,42 @@ class SqliteStore final : public Store {
 
   Result<JobRecord> GetJob(const std::string& cluster_id, const std::string& id) override {
     std::lock_guard lock(mutex_);
-    auto s = db_.Prepare(
-        "SELECT id, cluster_id, display_name, created_at, updated_at, last_app_id, config_json "
-        "FROM jobs WHERE cluster_id = ? AND id = ?");
+    auto s = db_.Prepare(fmt::format("SELECT {} FROM jobs WHERE cluster_id = ? AND id = ?", kJobColumns));
     SPARKPLANE_TRY(s);
     s->Bind(1, cluster_id).Bind(2, id);
     auto row = s->Step();
     SPARKPLANE_TRY(row);
     if (!*row) return Fail(ErrorCode::kNotFound, fmt::format("job '{}' not found", id));
-    return JobRecord{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4), s->Text(5), s->Text(6)};
+    return ReadJob(*s);
   }
 
  private:
+  static void BindOptional(Stmt& s, int index, const std::optional<std::string>& value) {
+    if (value) {
+      s.Bind(index, *value);
+    } else {
+      s.BindNull(index);
+    }
+  }
+
+  template <class RowFn>
+  Status ForEachRow(const SqlQuery& query, RowFn&& on_row) {
+    auto s = db_.Prepare(query.sql);
+    SPARKPLANE_TRY(s);
+    for (size_t i = 0; i < query.params.size(); ++i) {
+      std::visit([&](const auto& v) { s->Bind(static_cast<int>(i + 1), v); }, query.params[i]);
+    }
+    while (true) {
+      auto row = s->Step();
+      SPARKPLANE_TRY(row);
+      if (!*row) return Ok();
+      on_row(*s);
+    }
+  }
+
   Status InsertAppLocked(const AppRecord& a) {
     auto s = db_.Prepare(fmt::format(
-        "INSERT INTO apps ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kAppColumns));
+        "INSERT INTO apps ({}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", kAppColumns));
     SPARKPLANE_TRY(s);
     s->Bind(1, a.id).Bind(2, a.internal_id).Bind(3, a.cluster_id).Bind(4, a.job_id);
     s->Bind(5, a.display_name).Bind(6, a.user_id).Bind(7, a.submission_source).Bind(8, a.app_type);
@@ -214,6 +334,7 @@ class SqliteStore final : public Store {
       s->BindNull(20);
     }
     s->Bind(21, a.pid).Bind(22, a.pid_start_ticks).Bind(23, a.app_dir);
+    s->Bind(24, a.issues_json).Bind(25, a.metrics_json).Bind(26, a.cores);
     SPARKPLANE_TRY(s->Run());
     auto job = db_.Prepare(
         "INSERT INTO jobs (cluster_id, id, display_name, created_at, updated_at, last_app_id) "
@@ -239,17 +360,18 @@ class SqliteStore final : public Store {
         "started_at = COALESCE(?4, started_at), ended_at = COALESCE(?5, ended_at), "
         "kill_requested_at = COALESCE(?6, kill_requested_at), "
         "error_message = COALESCE(?7, error_message), exit_code = COALESCE(?8, exit_code), "
-        "pid = COALESCE(?9, pid), pid_start_ticks = COALESCE(?10, pid_start_ticks) WHERE id = ?1");
+        "pid = COALESCE(?9, pid), pid_start_ticks = COALESCE(?10, pid_start_ticks), "
+        "issues_json = COALESCE(?11, issues_json), metrics_json = COALESCE(?12, metrics_json), "
+        "cores = COALESCE(?13, cores) WHERE id = ?1");
     SPARKPLANE_TRY(s);
     s->Bind(1, id).Bind(2, AppStateName(t.to)).Bind(3, t.at);
     s->Bind(4, t.started_at).Bind(5, t.ended_at).Bind(6, t.kill_requested_at);
-    if (t.error_message) {
-      s->Bind(7, *t.error_message);
-    } else {
-      s->BindNull(7);
-    }
+    BindOptional(*s, 7, t.error_message);
     s->Bind(8, t.exit_code ? std::optional<int64_t>(*t.exit_code) : std::nullopt);
     s->Bind(9, t.pid).Bind(10, t.pid_start_ticks);
+    BindOptional(*s, 11, t.issues_json);
+    BindOptional(*s, 12, t.metrics_json);
+    s->Bind(13, t.cores);
     SPARKPLANE_TRY(s->Run());
     if (from != t.to) SPARKPLANE_TRY(AppendEvent(id, t.at, AppStateName(from), AppStateName(t.to), t.reason));
     return true;

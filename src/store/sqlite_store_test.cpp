@@ -1,5 +1,6 @@
 #include <filesystem>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "common/util.hpp"
@@ -94,6 +95,97 @@ TEST_F(SqliteStoreTest, SurvivesReopenAndTokens) {
   EXPECT_EQ((*reopened)->ListClusters().value().size(), 1u);
   EXPECT_TRUE((*reopened)->TokenExists("digest").value());
   EXPECT_FALSE((*reopened)->TokenExists("other").value());
+}
+
+// Walks every page forward and backward under several filters and orders: no duplicates, no gaps,
+// and the same set as one unpaginated query.
+TEST_F(SqliteStoreTest, KeysetPaginationWalksWithoutGapsOrDuplicates) {
+  const char* jobs[] = {"etl", "report", "ml-train"};
+  for (int i = 0; i < 1000; ++i) {
+    AppRecord a = App(fmt::format("app-{:04}", i), 1000 + (i % 97) * 10);  // many equal created_at
+    a.job_id = jobs[i % 3];
+    a.cluster_id = i % 5 == 0 ? "osc-2" : "osc-1";
+    a.updated_at = 5000 + i;
+    a.submission_source = i % 7 == 0 ? "jupyter-enterprise-gateway" : "public-api";
+    ASSERT_TRUE(store_->InsertApp(a).has_value());
+    if (i % 4 == 0) {
+      ASSERT_TRUE(store_->TransitionApp(a.id, {.to = AppState::kRunning, .at = a.updated_at, .started_at = 100 + i}).value());
+      if (i % 8 == 0) {
+        ASSERT_TRUE(store_->TransitionApp(a.id, {.to = AppState::kCompleted, .at = a.updated_at, .ended_at = 100 + i + (i * 37) % 500}).value());
+      }
+    }
+  }
+  std::vector<AppQuery> queries = {
+      {},
+      {.cluster_id = "osc-1", .descending = true},
+      {.states = {AppState::kCompleted, AppState::kRunning}},
+      {.job_id = "etl", .submission_source = "public-api", .descending = true},
+      {.search_term = "app-01", .min_created_at = 1100, .max_created_at = 1800},
+      {.min_updated_at = 5100, .max_updated_at = 5900, .order_by = AppOrderBy::kDuration, .descending = true},
+      {.states = {AppState::kCompleted}, .order_by = AppOrderBy::kDuration},
+  };
+  for (size_t qi = 0; qi < queries.size(); ++qi) {
+    AppQuery all = queries[qi];
+    all.limit = 100000;
+    auto expected = store_->ListApps(all).value();
+    ASSERT_EQ(store_->CountApps(all).value(), static_cast<int64_t>(expected.size()));
+    ASSERT_FALSE(expected.empty()) << "query " << qi;
+    for (int page_size : {1, 7, 20, 1000}) {
+      // Forward.
+      std::vector<std::string> seen;
+      AppQuery q = queries[qi];
+      q.limit = page_size;
+      while (true) {
+        auto page = store_->ListApps(q).value();
+        for (auto& a : page) seen.push_back(a.id);
+        if (static_cast<int>(page.size()) < page_size) break;
+        q.after = Cursor{Store::SortKey(page.back(), q.order_by), page.back().id};
+      }
+      ASSERT_EQ(seen.size(), expected.size()) << "query " << qi << " page " << page_size;
+      for (size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i], expected[i].id) << "query " << qi;
+      // Backward from the end.
+      std::vector<std::string> back;
+      q = queries[qi];
+      q.limit = page_size;
+      q.before = Cursor{Store::SortKey(expected.back(), q.order_by), expected.back().id};
+      back.push_back(expected.back().id);
+      while (true) {
+        auto page = store_->ListApps(q).value();
+        for (auto it = page.rbegin(); it != page.rend(); ++it) back.push_back(it->id);
+        if (static_cast<int>(page.size()) < page_size) break;
+        q.before = Cursor{Store::SortKey(page.front(), q.order_by), page.front().id};
+      }
+      std::reverse(back.begin(), back.end());
+      ASSERT_EQ(back.size(), expected.size()) << "query " << qi << " page " << page_size;
+      for (size_t i = 0; i < back.size(); ++i) ASSERT_EQ(back[i], expected[i].id);
+    }
+  }
+  // Jobs list and count.
+  auto jobs_list = store_->ListJobs({.cluster_id = "osc-1"}).value();
+  EXPECT_EQ(jobs_list.size(), 3u);
+  EXPECT_EQ(store_->CountJobs({}).value(), 6);
+}
+
+TEST_F(SqliteStoreTest, TemplatesAndJobConfigs) {
+  TemplateRecord t{"small", "osc-1", "Small", R"({"driver":{"cores":1}})", 1, 1};
+  ASSERT_TRUE(store_->InsertTemplate(t).has_value());
+  EXPECT_EQ(store_->InsertTemplate(t).error().code, ErrorCode::kAlreadyExists);
+  t.display_name = "Smaller";
+  t.updated_at = 2;
+  ASSERT_TRUE(store_->ReplaceTemplate(t).has_value());
+  EXPECT_EQ(store_->GetTemplate("osc-1", "small")->display_name, "Smaller");
+  EXPECT_EQ(store_->GetTemplate("osc-2", "small").error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListTemplates("").value().size(), 1u);
+  EXPECT_TRUE(store_->ListTemplates("osc-2").value().empty());
+  ASSERT_TRUE(store_->DeleteTemplate("osc-1", "small").has_value());
+  EXPECT_EQ(store_->DeleteTemplate("osc-1", "small").error().code, ErrorCode::kNotFound);
+
+  ASSERT_TRUE(store_->SetJobConfig("osc-1", "nightly", R"({"sparkConf":{"a":"b"}})", 5).has_value());
+  EXPECT_EQ(store_->GetJob("osc-1", "nightly")->config_json, R"({"sparkConf":{"a":"b"}})");
+  ASSERT_TRUE(store_->InsertApp(App("n1", 10)).has_value());  // job-a, untouched
+  ASSERT_TRUE(store_->SetJobConfig("osc-1", "nightly", "", 6).has_value());
+  EXPECT_EQ(store_->GetJob("osc-1", "nightly")->config_json, "");
+  EXPECT_TRUE(store_->HoldsSchedulerLease().value());
 }
 
 TEST_F(SqliteStoreTest, CorruptFileIsAnError) {

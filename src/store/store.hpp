@@ -11,9 +11,32 @@
 
 namespace sparkplane::store {
 
+// Filters are ANDed; empty / zero / nullopt means "any". Times are epoch millis, inclusive.
 struct AppQuery {
-  std::string cluster_id;  // empty = all clusters
-  std::vector<AppState> states;  // empty = any
+  std::string cluster_id;
+  std::vector<AppState> states;
+  std::string job_id;
+  std::string app_type;
+  std::string submission_source;
+  std::string search_term;  // substring of app id, display name or job id
+  std::optional<int64_t> user_id;
+  int64_t min_created_at = 0, max_created_at = 0;
+  int64_t min_updated_at = 0, max_updated_at = 0;
+  AppOrderBy order_by = AppOrderBy::kCreatedAt;
+  bool descending = false;
+  // Keyset pagination in the chosen order: items strictly after `after`, or the `limit` items
+  // immediately before `before` (still returned in the chosen order).
+  std::optional<Cursor> after;
+  std::optional<Cursor> before;
+  int limit = 1000;
+};
+
+struct JobQuery {
+  std::string cluster_id;   // empty = all clusters
+  std::string search_term;  // substring of the job id
+  bool descending = true;   // by created_at, then id
+  std::optional<Cursor> after;
+  std::optional<Cursor> before;
   int limit = 1000;
 };
 
@@ -38,7 +61,28 @@ class Store {
   // Applies the transition only if the app is not yet terminal (and, when transition.from is set,
   // only if it is in that state). Returns whether it applied.
   virtual Result<bool> TransitionApp(const std::string& id, const AppTransition& transition) = 0;
+  // Total number of apps matching the filters of `query` (cursors and limit ignored).
+  virtual Result<int64_t> CountApps(const AppQuery& query) = 0;
+  // The sort key of `app` under `order_by` (what a Cursor holds).
+  static int64_t SortKey(const AppRecord& app, AppOrderBy order_by);
+
   virtual Result<JobRecord> GetJob(const std::string& cluster_id, const std::string& id) = 0;
+  virtual Result<std::vector<JobRecord>> ListJobs(const JobQuery& query) = 0;
+  virtual Result<int64_t> CountJobs(const JobQuery& query) = 0;
+  // Sets (config_json non-empty) or removes (empty) a job's config, creating the job if needed.
+  virtual Status SetJobConfig(const std::string& cluster_id, const std::string& job_id,
+                              const std::string& config_json, int64_t now) = 0;
+
+  // Config templates; kAlreadyExists / kNotFound as usual. cluster_id empty lists all clusters.
+  virtual Status InsertTemplate(const TemplateRecord& record) = 0;
+  virtual Result<TemplateRecord> GetTemplate(const std::string& cluster_id, const std::string& id) = 0;
+  virtual Result<std::vector<TemplateRecord>> ListTemplates(const std::string& cluster_id) = 0;
+  virtual Status ReplaceTemplate(const TemplateRecord& record) = 0;  // kNotFound if absent
+  virtual Status DeleteTemplate(const std::string& cluster_id, const std::string& id) = 0;
+
+  // Whether this process may run the launch/scheduling loop. Several replicas may share one
+  // database; exactly one holds the lease at a time, and it passes on when the holder dies.
+  virtual Result<bool> HoldsSchedulerLease() = 0;
 };
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and migrates it.
