@@ -41,6 +41,18 @@ PY
  done
 done
 echo "targets: sp/LB <= 1.10, sp/karp <= 0.92, sp/k8s <= 0.75, p99 sp <= p99 karp"
+
+echo "spot stress: synth-mixed, seed 1, interruption rates x1000"
+"$cli" fleet simulate --trace "$out/synth-mixed.csv" --policy all --seed 1 --json \
+  --interruption-scale 1000 > "$out/stress.json"
+python3 - "$out/stress.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(f'{"policy":<16} {"cost $":>9} {"interrupts":>10} {"evicted":>8} {"lost core-h":>11} {"p99 s":>7}')
+for name, p in d["policies"].items():
+    print(f'{name:<16} {p["cost_usd"]:9.2f} {p["interruptions"]:10d} {p["interruption_evictions"]:8d} '
+          f'{p["lost_executor_core_hours"]:11.2f} {p["pending_p99_s"]:7.1f}')
+PY
 echo "outputs (JSON, timeseries.csv, cost.png per trace): $out"
 
 if [[ -x "$bench" ]]; then

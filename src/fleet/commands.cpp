@@ -1,5 +1,6 @@
 #include "fleet/commands.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -30,6 +31,10 @@ struct SimulateArgs {
   uint64_t seed = 1;
   bool json = false;
   std::string out;
+  double headroom_percent = 5;
+  double interruption_scale = 1;
+  double boot_min_s = 60;
+  double boot_max_s = 120;
 };
 
 void RunSimulate(const SimulateArgs& a) {
@@ -47,8 +52,13 @@ void RunSimulate(const SimulateArgs& a) {
   }
   SimOptions sopt;
   sopt.seed = a.seed;
+  sopt.interruption_rate_scale = a.interruption_scale;
+  sopt.boot_min_s = a.boot_min_s;
+  sopt.boot_max_s = std::max(a.boot_min_s, a.boot_max_s);
+  SparkplanePolicyOptions popt;
+  popt.headroom_fraction = a.headroom_percent / 100.0;
   auto groups = DefaultNodeGroups(*catalog);
-  auto cmp = RunComparison(*catalog, groups, *trace, policies, sopt);
+  auto cmp = RunComparison(*catalog, groups, *trace, policies, sopt, popt);
   if (!cmp) Die(cmp.error());
   if (a.json) {
     std::fputs((ComparisonJson(*cmp) + "\n").c_str(), stdout);
@@ -85,6 +95,20 @@ void AddFleetCommands(CLI::App& root) {
   simulate->add_option("--seed", sim->seed, "Seed for spot prices, interruptions, boot delays")
       ->capture_default_str();
   simulate->add_flag("--json", sim->json, "Print one JSON object");
+  simulate->add_option("--headroom-percent", sim->headroom_percent,
+                       "sparkplane's automatic headroom, % of requested resources")
+      ->check(CLI::Range(0.0, 200.0))
+      ->capture_default_str();
+  simulate->add_option("--interruption-scale", sim->interruption_scale,
+                       "Multiply every spot interruption rate (stress test)")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  simulate->add_option("--boot-min", sim->boot_min_s, "Node start-up delay, lower end (s)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  simulate->add_option("--boot-max", sim->boot_max_s, "Node start-up delay, upper end (s)")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
   simulate->add_option("--out", sim->out, "Write timeseries.csv and cost.png into this folder");
   simulate->callback([sim] { RunSimulate(*sim); });
 

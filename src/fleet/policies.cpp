@@ -978,8 +978,9 @@ const std::vector<std::string>& PolicyNames() {
 }
 
 Result<std::unique_ptr<Policy>> MakePolicy(std::string_view name, const Catalog& catalog,
-                                           const std::vector<NodeGroup>& groups) {
-  if (name == "sparkplane") return MakeSparkplanePolicy(catalog, groups);
+                                           const std::vector<NodeGroup>& groups,
+                                           const SparkplanePolicyOptions& sparkplane_options) {
+  if (name == "sparkplane") return MakeSparkplanePolicy(catalog, groups, sparkplane_options);
   if (name == "karpenter-like") return MakeKarpenterLikePolicy(catalog, groups);
   if (name == "k8s-default") return MakeK8sDefaultPolicy(catalog, groups);
   return Fail(ErrorCode::kInvalidArgument,

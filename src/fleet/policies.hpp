@@ -59,9 +59,10 @@ std::unique_ptr<Policy> MakeK8sDefaultPolicy(const Catalog& catalog,
                                              const std::vector<NodeGroup>& groups,
                                              K8sDefaultOptions options = {});
 
-// "sparkplane", "k8s-default" or "karpenter-like" with default options.
+// "sparkplane", "k8s-default" or "karpenter-like"; sparkplane takes `sparkplane_options`.
 Result<std::unique_ptr<Policy>> MakePolicy(std::string_view name, const Catalog& catalog,
-                                           const std::vector<NodeGroup>& groups);
+                                           const std::vector<NodeGroup>& groups,
+                                           const SparkplanePolicyOptions& sparkplane_options = {});
 const std::vector<std::string>& PolicyNames();
 
 }  // namespace sparkplane::fleet

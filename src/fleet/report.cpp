@@ -12,7 +12,8 @@ namespace sparkplane::fleet {
 
 Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeGroup>& groups,
                                  const Trace& trace, const std::vector<std::string>& policies,
-                                 const SimOptions& options) {
+                                 const SimOptions& options,
+                                 const SparkplanePolicyOptions& sparkplane_options) {
   Comparison out;
   std::vector<int> od_types, spot_types;
   for (auto& g : groups) {
@@ -30,7 +31,7 @@ Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeG
   out.lower_bound_rate = std::move(lb.rate);
   out.lower_bound_unschedulable = lb.unschedulable_pods;
   for (auto& name : policies) {
-    auto policy = MakePolicy(name, catalog, groups);
+    auto policy = MakePolicy(name, catalog, groups, sparkplane_options);
     if (!policy) return tl::unexpected(policy.error());
     out.results.push_back(Simulate(catalog, groups, trace, **policy, options));
   }

@@ -9,6 +9,7 @@
 #include "common/result.hpp"
 #include "fleet/catalog.hpp"
 #include "fleet/node_group.hpp"
+#include "fleet/policies.hpp"
 #include "fleet/simulator.hpp"
 #include "fleet/trace.hpp"
 
@@ -25,7 +26,8 @@ struct Comparison {
 // policies: names from PolicyNames(); groups default to DefaultNodeGroups(catalog).
 Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeGroup>& groups,
                                  const Trace& trace, const std::vector<std::string>& policies,
-                                 const SimOptions& options);
+                                 const SimOptions& options,
+                                 const SparkplanePolicyOptions& sparkplane_options = {});
 
 // {"lower_bound_usd":…, "policies":{name:{"cost_usd","ratio_to_lower_bound","pending_p50_s",
 // "pending_p99_s","evictions","unschedulable",…}}}
