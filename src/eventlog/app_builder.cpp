@@ -55,6 +55,12 @@ std::string_view RawKey(od::field& field) {
 #endif
 }
 
+// Key comparison against a literal; the constant length lets the compiler inline the compare.
+template <size_t N>
+inline bool Is(std::string_view key, const char (&literal)[N]) {
+  return key.size() == N - 1 && std::memcmp(key.data(), literal, N - 1) == 0;
+}
+
 error_code ReadInt(od::value v, int64_t& out) {
   od::json_type type;
   EL_TRY(v.type().get(type));
@@ -248,24 +254,24 @@ error_code ReadAccumulables(od::value v, std::vector<Accum>& out, uint64_t& unkn
       od::field field;
       EL_TRY(std::move(f).get(field));
       std::string_view key = RawKey(field);
-      if (key == "ID") {
+      if (Is(key, "ID")) {
         EL_TRY(ReadInt(field.value(), a.id));
-      } else if (key == "Name") {
+      } else if (Is(key, "Name")) {
         EL_TRY(ReadTextView(field.value(), a.name));
-      } else if (key == "Update") {
+      } else if (Is(key, "Update")) {
         EL_TRY(ReadTextView(field.value(), a.update));
-      } else if (key == "Value") {
+      } else if (Is(key, "Value")) {
         EL_TRY(ReadTextView(field.value(), a.value));
-      } else if (key == "Internal") {
+      } else if (Is(key, "Internal")) {
         bool b;
         EL_TRY(ReadBool(field.value(), b));
         a.internal = b;
         if (b) break;  // internal metrics repeat Task Metrics; skip the rest of the object
-      } else if (key == "Metadata") {
+      } else if (Is(key, "Metadata")) {
         std::optional<std::string_view> m;
         EL_TRY(ReadTextView(field.value(), m));
         a.metadata = m.value_or("");
-      } else if (key == "Count Failed Values") {
+      } else if (Is(key, "Count Failed Values")) {
       } else {
         ++unknown;
       }
@@ -301,11 +307,11 @@ error_code ReadStorageLevel(od::value v, RddInfo& rdd) {
     od::field field;
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
-    if (key == "Use Disk") EL_TRY(ReadBool(field.value(), rdd.use_disk));
-    else if (key == "Use Memory") EL_TRY(ReadBool(field.value(), rdd.use_memory));
-    else if (key == "Use Off Heap") EL_TRY(ReadBool(field.value(), rdd.use_off_heap));
-    else if (key == "Deserialized") EL_TRY(ReadBool(field.value(), rdd.deserialized));
-    else if (key == "Replication") EL_TRY(ReadInt32(field.value(), rdd.replication));
+    if (Is(key, "Use Disk")) EL_TRY(ReadBool(field.value(), rdd.use_disk));
+    else if (Is(key, "Use Memory")) EL_TRY(ReadBool(field.value(), rdd.use_memory));
+    else if (Is(key, "Use Off Heap")) EL_TRY(ReadBool(field.value(), rdd.use_off_heap));
+    else if (Is(key, "Deserialized")) EL_TRY(ReadBool(field.value(), rdd.deserialized));
+    else if (Is(key, "Replication")) EL_TRY(ReadInt32(field.value(), rdd.replication));
   }
   return simdjson::SUCCESS;
 }
@@ -322,10 +328,10 @@ error_code ReadRddInfos(od::value v, std::vector<RddInfo>& out) {
       od::field field;
       EL_TRY(std::move(f).get(field));
       std::string_view key = RawKey(field);
-      if (key == "RDD ID") EL_TRY(ReadInt32(field.value(), rdd.id));
-      else if (key == "Name") EL_TRY(ReadString(field.value(), rdd.name));
-      else if (key == "Number of Partitions") EL_TRY(ReadInt32(field.value(), rdd.num_partitions));
-      else if (key == "Storage Level") EL_TRY(ReadStorageLevel(field.value(), rdd));
+      if (Is(key, "RDD ID")) EL_TRY(ReadInt32(field.value(), rdd.id));
+      else if (Is(key, "Name")) EL_TRY(ReadString(field.value(), rdd.name));
+      else if (Is(key, "Number of Partitions")) EL_TRY(ReadInt32(field.value(), rdd.num_partitions));
+      else if (Is(key, "Storage Level")) EL_TRY(ReadStorageLevel(field.value(), rdd));
     }
     out.push_back(std::move(rdd));
   }
@@ -352,30 +358,30 @@ error_code ReadStageInfo(od::value v, StageInfoJson& s, uint64_t& unknown) {
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
     od::value val = field.value();
-    if (key == "Stage ID") EL_TRY(ReadInt32(val, s.stage_id));
-    else if (key == "Stage Attempt ID") EL_TRY(ReadInt32(val, s.attempt));
-    else if (key == "Stage Name") EL_TRY(ReadString(val, s.name));
-    else if (key == "Number of Tasks") EL_TRY(ReadInt32(val, s.num_tasks));
-    else if (key == "RDD Info") EL_TRY(ReadRddInfos(val, s.rdds));
-    else if (key == "Parent IDs") EL_TRY(ReadIntArray(val, s.parents));
-    else if (key == "Details") EL_TRY(ReadString(val, s.details));
-    else if (key == "Submission Time") {
+    if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, s.stage_id));
+    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, s.attempt));
+    else if (Is(key, "Stage Name")) EL_TRY(ReadString(val, s.name));
+    else if (Is(key, "Number of Tasks")) EL_TRY(ReadInt32(val, s.num_tasks));
+    else if (Is(key, "RDD Info")) EL_TRY(ReadRddInfos(val, s.rdds));
+    else if (Is(key, "Parent IDs")) EL_TRY(ReadIntArray(val, s.parents));
+    else if (Is(key, "Details")) EL_TRY(ReadString(val, s.details));
+    else if (Is(key, "Submission Time")) {
       int64_t t;
       EL_TRY(ReadInt(val, t));
       s.submission = t;
-    } else if (key == "Completion Time") {
+    } else if (Is(key, "Completion Time")) {
       int64_t t;
       EL_TRY(ReadInt(val, t));
       s.completion = t;
-    } else if (key == "Failure Reason") {
+    } else if (Is(key, "Failure Reason")) {
       EL_TRY(ReadOptString(val, s.failure));
-    } else if (key == "Accumulables") {
+    } else if (Is(key, "Accumulables")) {
       EL_TRY(ReadAccumulables(val, s.accums, unknown));
-    } else if (key == "Resource Profile Id") {
+    } else if (Is(key, "Resource Profile Id")) {
       EL_TRY(ReadInt32(val, s.rp_id));
-    } else if (key == "Shuffle Push Enabled") {
+    } else if (Is(key, "Shuffle Push Enabled")) {
       EL_TRY(ReadBool(val, s.push_enabled));
-    } else if (key == "Shuffle Push Mergers Count") {
+    } else if (Is(key, "Shuffle Push Mergers Count")) {
       EL_TRY(ReadInt32(val, s.mergers));
     } else {
       ++unknown;
@@ -426,20 +432,20 @@ error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown, bool wa
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
     od::value val = field.value();
-    if (key == "Task ID") EL_TRY(ReadInt(val, t.task_id));
-    else if (key == "Index") EL_TRY(ReadInt32(val, t.index));
-    else if (key == "Attempt") EL_TRY(ReadInt32(val, t.attempt));
-    else if (key == "Partition ID") EL_TRY(ReadInt32(val, t.partition));
-    else if (key == "Launch Time") EL_TRY(ReadInt(val, t.launch));
-    else if (key == "Executor ID") EL_TRY(ReadString(val, t.executor));
-    else if (key == "Host") EL_TRY(ReadString(val, t.host));
-    else if (key == "Locality") EL_TRY(ReadString(val, t.locality));
-    else if (key == "Speculative") EL_TRY(ReadBool(val, t.speculative));
-    else if (key == "Getting Result Time") EL_TRY(ReadInt(val, t.getting_result));
-    else if (key == "Finish Time") EL_TRY(ReadInt(val, t.finish));
-    else if (key == "Failed") EL_TRY(ReadBool(val, t.failed));
-    else if (key == "Killed") EL_TRY(ReadBool(val, t.killed));
-    else if (key == "Accumulables") {
+    if (Is(key, "Task ID")) EL_TRY(ReadInt(val, t.task_id));
+    else if (Is(key, "Index")) EL_TRY(ReadInt32(val, t.index));
+    else if (Is(key, "Attempt")) EL_TRY(ReadInt32(val, t.attempt));
+    else if (Is(key, "Partition ID")) EL_TRY(ReadInt32(val, t.partition));
+    else if (Is(key, "Launch Time")) EL_TRY(ReadInt(val, t.launch));
+    else if (Is(key, "Executor ID")) EL_TRY(ReadString(val, t.executor));
+    else if (Is(key, "Host")) EL_TRY(ReadString(val, t.host));
+    else if (Is(key, "Locality")) EL_TRY(ReadString(val, t.locality));
+    else if (Is(key, "Speculative")) EL_TRY(ReadBool(val, t.speculative));
+    else if (Is(key, "Getting Result Time")) EL_TRY(ReadInt(val, t.getting_result));
+    else if (Is(key, "Finish Time")) EL_TRY(ReadInt(val, t.finish));
+    else if (Is(key, "Failed")) EL_TRY(ReadBool(val, t.failed));
+    else if (Is(key, "Killed")) EL_TRY(ReadBool(val, t.killed));
+    else if (Is(key, "Accumulables")) {
       if (want_accums) EL_TRY(ReadAccumulables(val, t.accums, unknown));
     }
     else ++unknown;
@@ -483,9 +489,9 @@ error_code ReadMetricObject(od::value v, TaskMetricValues& m, uint64_t& unknown,
       }
     }
     if (known) continue;
-    if (push_target && (key == "Push Based Shuffle" || key == "Shuffle Push Read Metrics")) {
+    if (push_target && (Is(key, "Push Based Shuffle") || Is(key, "Shuffle Push Read Metrics"))) {
       EL_TRY(ReadPushMetrics(field.value(), *push_target, unknown));
-    } else if (key == "Data Read Method" || key == "Data Write Method") {
+    } else if (Is(key, "Data Read Method") || Is(key, "Data Write Method")) {
     } else {
       ++unknown;
     }
@@ -502,17 +508,17 @@ error_code ReadTaskMetrics(od::value v, TaskMetricValues& m, uint64_t& unknown) 
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
     od::value val = field.value();
-    if (key == "Executor Deserialize Time") EL_TRY(ReadInt(val, m[kExecutorDeserializeTime]));
-    else if (key == "Executor Deserialize CPU Time") EL_TRY(ReadInt(val, m[kExecutorDeserializeCpuTime]));
-    else if (key == "Executor Run Time") EL_TRY(ReadInt(val, m[kExecutorRunTime]));
-    else if (key == "Executor CPU Time") EL_TRY(ReadInt(val, m[kExecutorCpuTime]));
-    else if (key == "Peak Execution Memory") EL_TRY(ReadInt(val, m[kPeakExecutionMemory]));
-    else if (key == "Result Size") EL_TRY(ReadInt(val, m[kResultSize]));
-    else if (key == "JVM GC Time") EL_TRY(ReadInt(val, m[kJvmGcTime]));
-    else if (key == "Result Serialization Time") EL_TRY(ReadInt(val, m[kResultSerializationTime]));
-    else if (key == "Memory Bytes Spilled") EL_TRY(ReadInt(val, m[kMemoryBytesSpilled]));
-    else if (key == "Disk Bytes Spilled") EL_TRY(ReadInt(val, m[kDiskBytesSpilled]));
-    else if (key == "Shuffle Read Metrics") {
+    if (Is(key, "Executor Deserialize Time")) EL_TRY(ReadInt(val, m[kExecutorDeserializeTime]));
+    else if (Is(key, "Executor Deserialize CPU Time")) EL_TRY(ReadInt(val, m[kExecutorDeserializeCpuTime]));
+    else if (Is(key, "Executor Run Time")) EL_TRY(ReadInt(val, m[kExecutorRunTime]));
+    else if (Is(key, "Executor CPU Time")) EL_TRY(ReadInt(val, m[kExecutorCpuTime]));
+    else if (Is(key, "Peak Execution Memory")) EL_TRY(ReadInt(val, m[kPeakExecutionMemory]));
+    else if (Is(key, "Result Size")) EL_TRY(ReadInt(val, m[kResultSize]));
+    else if (Is(key, "JVM GC Time")) EL_TRY(ReadInt(val, m[kJvmGcTime]));
+    else if (Is(key, "Result Serialization Time")) EL_TRY(ReadInt(val, m[kResultSerializationTime]));
+    else if (Is(key, "Memory Bytes Spilled")) EL_TRY(ReadInt(val, m[kMemoryBytesSpilled]));
+    else if (Is(key, "Disk Bytes Spilled")) EL_TRY(ReadInt(val, m[kDiskBytesSpilled]));
+    else if (Is(key, "Shuffle Read Metrics")) {
       EL_TRY(ReadMetricObject(val, m, unknown,
                               {{"Remote Blocks Fetched", kShuffleRemoteBlocksFetched},
                                {"Local Blocks Fetched", kShuffleLocalBlocksFetched},
@@ -523,20 +529,20 @@ error_code ReadTaskMetrics(od::value v, TaskMetricValues& m, uint64_t& unknown) 
                                {"Total Records Read", kShuffleRecordsRead},
                                {"Remote Requests Duration", kShuffleRemoteReqsDuration}},
                               &m));
-    } else if (key == "Shuffle Write Metrics") {
+    } else if (Is(key, "Shuffle Write Metrics")) {
       EL_TRY(ReadMetricObject(val, m, unknown,
                               {{"Shuffle Bytes Written", kShuffleBytesWritten},
                                {"Shuffle Write Time", kShuffleWriteTime},
                                {"Shuffle Records Written", kShuffleRecordsWritten}}));
-    } else if (key == "Input Metrics") {
+    } else if (Is(key, "Input Metrics")) {
       EL_TRY(ReadMetricObject(val, m, unknown,
                               {{"Bytes Read", kInputBytesRead}, {"Records Read", kInputRecordsRead}}));
-    } else if (key == "Output Metrics") {
+    } else if (Is(key, "Output Metrics")) {
       EL_TRY(ReadMetricObject(
           val, m, unknown,
           {{"Bytes Written", kOutputBytesWritten}, {"Records Written", kOutputRecordsWritten}}));
-    } else if (key == "Updated Blocks" || key == "Peak On Heap Execution Memory" ||
-               key == "Peak Off Heap Execution Memory") {
+    } else if (Is(key, "Updated Blocks") || Is(key, "Peak On Heap Execution Memory") ||
+               Is(key, "Peak Off Heap Execution Memory")) {
     } else {
       ++unknown;
     }
@@ -619,10 +625,10 @@ error_code ReadStackTrace(od::value v, TaskEndReasonJson& r) {
       od::field field;
       EL_TRY(std::move(f).get(field));
       std::string_view key = RawKey(field);
-      if (key == "Declaring Class") EL_TRY(ReadString(field.value(), frame[0]));
-      else if (key == "Method Name") EL_TRY(ReadString(field.value(), frame[1]));
-      else if (key == "File Name") EL_TRY(ReadString(field.value(), frame[2]));
-      else if (key == "Line Number") EL_TRY(ReadInt(field.value(), line));
+      if (Is(key, "Declaring Class")) EL_TRY(ReadString(field.value(), frame[0]));
+      else if (Is(key, "Method Name")) EL_TRY(ReadString(field.value(), frame[1]));
+      else if (Is(key, "File Name")) EL_TRY(ReadString(field.value(), frame[2]));
+      else if (Is(key, "Line Number")) EL_TRY(ReadInt(field.value(), line));
     }
     r.frames.push_back(std::move(frame));
     r.frame_lines.push_back(line);
@@ -639,32 +645,32 @@ error_code ReadTaskEndReason(od::value v, TaskEndReasonJson& r) {
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
     od::value val = field.value();
-    if (key == "Reason") EL_TRY(ReadString(val, r.reason));
-    else if (key == "Class Name") EL_TRY(ReadString(val, r.class_name));
-    else if (key == "Description") EL_TRY(ReadString(val, r.description));
-    else if (key == "Full Stack Trace") {
+    if (Is(key, "Reason")) EL_TRY(ReadString(val, r.reason));
+    else if (Is(key, "Class Name")) EL_TRY(ReadString(val, r.class_name));
+    else if (Is(key, "Description")) EL_TRY(ReadString(val, r.description));
+    else if (Is(key, "Full Stack Trace")) {
       od::json_type type;
       EL_TRY(val.type().get(type));
       if (type != od::json_type::null) {
         EL_TRY(ReadString(val, r.full_stack_trace));
         r.have_full_stack = true;
       }
-    } else if (key == "Stack Trace") EL_TRY(ReadStackTrace(val, r));
-    else if (key == "Kill Reason") EL_TRY(ReadString(val, r.kill_reason));
-    else if (key == "Message") EL_TRY(ReadString(val, r.message));
-    else if (key == "Loss Reason") {
+    } else if (Is(key, "Stack Trace")) EL_TRY(ReadStackTrace(val, r));
+    else if (Is(key, "Kill Reason")) EL_TRY(ReadString(val, r.kill_reason));
+    else if (Is(key, "Message")) EL_TRY(ReadString(val, r.message));
+    else if (Is(key, "Loss Reason")) {
       EL_TRY(ReadString(val, r.loss_reason));
       r.have_loss_reason = true;
-    } else if (key == "Executor ID") EL_TRY(ReadString(val, r.executor_id));
-    else if (key == "Exit Caused By App") EL_TRY(ReadBool(val, r.exit_caused_by_app));
-    else if (key == "Shuffle ID") EL_TRY(ReadInt(val, r.shuffle_id));
-    else if (key == "Map ID") EL_TRY(ReadInt(val, r.map_id));
-    else if (key == "Map Index") EL_TRY(ReadInt(val, r.map_index));
-    else if (key == "Reduce ID") EL_TRY(ReadInt(val, r.reduce_id));
-    else if (key == "Job ID") EL_TRY(ReadInt(val, r.job_id));
-    else if (key == "Partition ID") EL_TRY(ReadInt(val, r.partition_id));
-    else if (key == "Attempt Number") EL_TRY(ReadInt(val, r.attempt_number));
-    else if (key == "Block Manager Address") {
+    } else if (Is(key, "Executor ID")) EL_TRY(ReadString(val, r.executor_id));
+    else if (Is(key, "Exit Caused By App")) EL_TRY(ReadBool(val, r.exit_caused_by_app));
+    else if (Is(key, "Shuffle ID")) EL_TRY(ReadInt(val, r.shuffle_id));
+    else if (Is(key, "Map ID")) EL_TRY(ReadInt(val, r.map_id));
+    else if (Is(key, "Map Index")) EL_TRY(ReadInt(val, r.map_index));
+    else if (Is(key, "Reduce ID")) EL_TRY(ReadInt(val, r.reduce_id));
+    else if (Is(key, "Job ID")) EL_TRY(ReadInt(val, r.job_id));
+    else if (Is(key, "Partition ID")) EL_TRY(ReadInt(val, r.partition_id));
+    else if (Is(key, "Attempt Number")) EL_TRY(ReadInt(val, r.attempt_number));
+    else if (Is(key, "Block Manager Address")) {
       od::json_type type;
       EL_TRY(val.type().get(type));
       if (type == od::json_type::object) {
@@ -675,9 +681,9 @@ error_code ReadTaskEndReason(od::value v, TaskEndReasonJson& r) {
           od::field bfield;
           EL_TRY(std::move(bf).get(bfield));
           std::string_view bkey = RawKey(bfield);
-          if (bkey == "Executor ID") EL_TRY(ReadString(bfield.value(), r.bm_executor));
-          else if (bkey == "Host") EL_TRY(ReadString(bfield.value(), r.bm_host));
-          else if (bkey == "Port") EL_TRY(ReadInt(bfield.value(), r.bm_port));
+          if (Is(bkey, "Executor ID")) EL_TRY(ReadString(bfield.value(), r.bm_executor));
+          else if (Is(bkey, "Host")) EL_TRY(ReadString(bfield.value(), r.bm_host));
+          else if (Is(bkey, "Port")) EL_TRY(ReadInt(bfield.value(), r.bm_port));
         }
       }
     }
@@ -723,54 +729,54 @@ EventKind ClassifyEvent(std::string_view name) {
   constexpr std::string_view kSqlUi = "org.apache.spark.sql.execution.ui.";
   if (name.starts_with("SparkListener")) {
     std::string_view n = name.substr(13);
-    if (n == "TaskEnd") return EventKind::kTaskEnd;
-    if (n == "TaskStart") return EventKind::kTaskStart;
-    if (n == "TaskGettingResult") return EventKind::kTaskGettingResult;
-    if (n == "StageSubmitted") return EventKind::kStageSubmitted;
-    if (n == "StageCompleted") return EventKind::kStageCompleted;
-    if (n == "JobStart") return EventKind::kJobStart;
-    if (n == "JobEnd") return EventKind::kJobEnd;
-    if (n == "ExecutorAdded") return EventKind::kExecutorAdded;
-    if (n == "ExecutorRemoved") return EventKind::kExecutorRemoved;
-    if (n == "BlockManagerAdded") return EventKind::kBlockManagerAdded;
-    if (n == "BlockManagerRemoved") return EventKind::kBlockManagerRemoved;
-    if (n == "StageExecutorMetrics") return EventKind::kStageExecutorMetrics;
-    if (n == "ExecutorMetricsUpdate") return EventKind::kExecutorMetricsUpdate;
-    if (n == "ApplicationStart") return EventKind::kAppStart;
-    if (n == "ApplicationEnd") return EventKind::kAppEnd;
-    if (n == "EnvironmentUpdate") return EventKind::kEnvUpdate;
-    if (n == "LogStart") return EventKind::kLogStart;
-    if (n == "ResourceProfileAdded") return EventKind::kResourceProfileAdded;
-    if (n == "UnpersistRDD") return EventKind::kUnpersistRdd;
-    if (n == "BlockUpdated" || n == "SpeculativeTaskSubmitted" || n == "UnschedulableTaskSetAdded" ||
-        n == "UnschedulableTaskSetRemoved")
+    if (Is(n, "TaskEnd")) return EventKind::kTaskEnd;
+    if (Is(n, "TaskStart")) return EventKind::kTaskStart;
+    if (Is(n, "TaskGettingResult")) return EventKind::kTaskGettingResult;
+    if (Is(n, "StageSubmitted")) return EventKind::kStageSubmitted;
+    if (Is(n, "StageCompleted")) return EventKind::kStageCompleted;
+    if (Is(n, "JobStart")) return EventKind::kJobStart;
+    if (Is(n, "JobEnd")) return EventKind::kJobEnd;
+    if (Is(n, "ExecutorAdded")) return EventKind::kExecutorAdded;
+    if (Is(n, "ExecutorRemoved")) return EventKind::kExecutorRemoved;
+    if (Is(n, "BlockManagerAdded")) return EventKind::kBlockManagerAdded;
+    if (Is(n, "BlockManagerRemoved")) return EventKind::kBlockManagerRemoved;
+    if (Is(n, "StageExecutorMetrics")) return EventKind::kStageExecutorMetrics;
+    if (Is(n, "ExecutorMetricsUpdate")) return EventKind::kExecutorMetricsUpdate;
+    if (Is(n, "ApplicationStart")) return EventKind::kAppStart;
+    if (Is(n, "ApplicationEnd")) return EventKind::kAppEnd;
+    if (Is(n, "EnvironmentUpdate")) return EventKind::kEnvUpdate;
+    if (Is(n, "LogStart")) return EventKind::kLogStart;
+    if (Is(n, "ResourceProfileAdded")) return EventKind::kResourceProfileAdded;
+    if (Is(n, "UnpersistRDD")) return EventKind::kUnpersistRdd;
+    if (Is(n, "BlockUpdated") || Is(n, "SpeculativeTaskSubmitted") || Is(n, "UnschedulableTaskSetAdded") ||
+        Is(n, "UnschedulableTaskSetRemoved"))
       return EventKind::kIgnored;
     return EventKind::kUnknown;
   }
   if (name.starts_with(kScheduler)) {
     std::string_view n = name.substr(kScheduler.size());
-    if (n == "SparkListenerExecutorExcluded" || n == "SparkListenerExecutorBlacklisted")
+    if (Is(n, "SparkListenerExecutorExcluded") || Is(n, "SparkListenerExecutorBlacklisted"))
       return EventKind::kExecutorExcluded;
-    if (n == "SparkListenerExecutorUnexcluded" || n == "SparkListenerExecutorUnblacklisted")
+    if (Is(n, "SparkListenerExecutorUnexcluded") || Is(n, "SparkListenerExecutorUnblacklisted"))
       return EventKind::kExecutorUnexcluded;
-    if (n == "SparkListenerNodeExcluded" || n == "SparkListenerNodeBlacklisted")
+    if (Is(n, "SparkListenerNodeExcluded") || Is(n, "SparkListenerNodeBlacklisted"))
       return EventKind::kNodeExcluded;
-    if (n == "SparkListenerNodeUnexcluded" || n == "SparkListenerNodeUnblacklisted")
+    if (Is(n, "SparkListenerNodeUnexcluded") || Is(n, "SparkListenerNodeUnblacklisted"))
       return EventKind::kNodeUnexcluded;
-    if (n == "SparkListenerExecutorExcludedForStage" ||
-        n == "SparkListenerExecutorBlacklistedForStage")
+    if (Is(n, "SparkListenerExecutorExcludedForStage") ||
+        Is(n, "SparkListenerExecutorBlacklistedForStage"))
       return EventKind::kExecutorExcludedForStage;
-    if (n == "SparkListenerNodeExcludedForStage" || n == "SparkListenerNodeBlacklistedForStage")
+    if (Is(n, "SparkListenerNodeExcludedForStage") || Is(n, "SparkListenerNodeBlacklistedForStage"))
       return EventKind::kNodeExcludedForStage;
-    if (n == "SparkListenerMiscellaneousProcessAdded") return EventKind::kMiscProcessAdded;
+    if (Is(n, "SparkListenerMiscellaneousProcessAdded")) return EventKind::kMiscProcessAdded;
     return EventKind::kUnknown;
   }
   if (name.starts_with(kSqlUi)) {
     std::string_view n = name.substr(kSqlUi.size());
-    if (n == "SparkListenerSQLExecutionStart") return EventKind::kSqlStart;
-    if (n == "SparkListenerSQLExecutionEnd") return EventKind::kSqlEnd;
-    if (n == "SparkListenerSQLAdaptiveExecutionUpdate" || n == "SparkListenerDriverAccumUpdates" ||
-        n == "SparkListenerSQLAdaptiveSQLMetricUpdates")
+    if (Is(n, "SparkListenerSQLExecutionStart")) return EventKind::kSqlStart;
+    if (Is(n, "SparkListenerSQLExecutionEnd")) return EventKind::kSqlEnd;
+    if (Is(n, "SparkListenerSQLAdaptiveExecutionUpdate") || Is(n, "SparkListenerDriverAccumUpdates") ||
+        Is(n, "SparkListenerSQLAdaptiveSQLMetricUpdates"))
       return EventKind::kIgnored;
     return EventKind::kUnknown;
   }
@@ -973,13 +979,13 @@ error_code AppBuilder::Impl::Dispatch(EventKind kind, od::object& obj) {
   for (auto f_ : obj)                      \
     if (od::field field; std::move(f_).get(field))    \
       return simdjson::TAPE_ERROR;         \
-    else if (std::string_view key = RawKey(field); key == "Event") \
+    else if (std::string_view key = RawKey(field); Is(key, "Event")) \
       continue;                            \
     else
 
 error_code AppBuilder::Impl::OnLogStart(od::object& obj) {
   EL_FIELDS(obj) {
-    if (key == "Spark Version") EL_TRY(ReadString(field.value(), model.spark_version));
+    if (Is(key, "Spark Version")) EL_TRY(ReadString(field.value(), model.spark_version));
     else ++unknown;
   }
   return simdjson::SUCCESS;
@@ -992,13 +998,13 @@ error_code AppBuilder::Impl::OnAppStart(od::object& obj) {
   Properties driver_logs;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "App Name") EL_TRY(ReadString(val, name));
-    else if (key == "App ID") EL_TRY(ReadString(val, id));
-    else if (key == "Timestamp") EL_TRY(ReadInt(val, time));
-    else if (key == "User") EL_TRY(ReadString(val, user));
-    else if (key == "App Attempt ID") EL_TRY(ReadOptString(val, attempt));
-    else if (key == "Driver Logs") EL_TRY(ReadStringMap(val, driver_logs));
-    else if (key == "Driver Attributes") {
+    if (Is(key, "App Name")) EL_TRY(ReadString(val, name));
+    else if (Is(key, "App ID")) EL_TRY(ReadString(val, id));
+    else if (Is(key, "Timestamp")) EL_TRY(ReadInt(val, time));
+    else if (Is(key, "User")) EL_TRY(ReadString(val, user));
+    else if (Is(key, "App Attempt ID")) EL_TRY(ReadOptString(val, attempt));
+    else if (Is(key, "Driver Logs")) EL_TRY(ReadStringMap(val, driver_logs));
+    else if (Is(key, "Driver Attributes")) {
     } else ++unknown;
   }
   model.app_name = std::move(name);
@@ -1014,8 +1020,8 @@ error_code AppBuilder::Impl::OnAppStart(od::object& obj) {
 error_code AppBuilder::Impl::OnAppEnd(od::object& obj) {
   int64_t time = 0;
   EL_FIELDS(obj) {
-    if (key == "Timestamp") EL_TRY(ReadInt(field.value(), time));
-    else if (key == "ExitCode") {
+    if (Is(key, "Timestamp")) EL_TRY(ReadInt(field.value(), time));
+    else if (Is(key, "ExitCode")) {
       int32_t code;
       EL_TRY(ReadInt32(field.value(), code));
       model.exit_code = code;
@@ -1038,7 +1044,7 @@ error_code AppBuilder::Impl::OnEnvUpdate(od::object& obj) {
   env.present = true;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "JVM Information") {
+    if (Is(key, "JVM Information")) {
       Properties jvm;
       EL_TRY(ReadStringMap(val, jvm));
       for (auto& [k, v] : jvm) {
@@ -1046,11 +1052,11 @@ error_code AppBuilder::Impl::OnEnvUpdate(od::object& obj) {
         else if (k == "Java Home") env.java_home = v;
         else if (k == "Scala Version") env.scala_version = v;
       }
-    } else if (key == "Spark Properties") EL_TRY(ReadStringMap(val, env.spark));
-    else if (key == "Hadoop Properties") EL_TRY(ReadStringMap(val, env.hadoop));
-    else if (key == "System Properties") EL_TRY(ReadStringMap(val, env.system));
-    else if (key == "Metrics Properties") EL_TRY(ReadStringMap(val, env.metrics));
-    else if (key == "Classpath Entries") EL_TRY(ReadStringMap(val, env.classpath));
+    } else if (Is(key, "Spark Properties")) EL_TRY(ReadStringMap(val, env.spark));
+    else if (Is(key, "Hadoop Properties")) EL_TRY(ReadStringMap(val, env.hadoop));
+    else if (Is(key, "System Properties")) EL_TRY(ReadStringMap(val, env.system));
+    else if (Is(key, "Metrics Properties")) EL_TRY(ReadStringMap(val, env.metrics));
+    else if (Is(key, "Classpath Entries")) EL_TRY(ReadStringMap(val, env.classpath));
     else ++unknown;
   }
   for (const auto& [k, v] : env.spark) {
@@ -1085,10 +1091,10 @@ error_code ReadResourceRequests(od::value v, std::vector<ResourceRequest>& out) 
       od::field rfield;
       EL_TRY(std::move(rf).get(rfield));
       std::string_view key = RawKey(rfield);
-      if (key == "Resource Name") EL_TRY(ReadString(rfield.value(), r.name));
-      else if (key == "Amount") EL_TRY(rfield.value().get_double().get(r.amount));
-      else if (key == "Discovery Script") EL_TRY(ReadString(rfield.value(), r.discovery_script));
-      else if (key == "Vendor") EL_TRY(ReadString(rfield.value(), r.vendor));
+      if (Is(key, "Resource Name")) EL_TRY(ReadString(rfield.value(), r.name));
+      else if (Is(key, "Amount")) EL_TRY(rfield.value().get_double().get(r.amount));
+      else if (Is(key, "Discovery Script")) EL_TRY(ReadString(rfield.value(), r.discovery_script));
+      else if (Is(key, "Vendor")) EL_TRY(ReadString(rfield.value(), r.vendor));
     }
     out.push_back(std::move(r));
   }
@@ -1099,9 +1105,9 @@ error_code AppBuilder::Impl::OnResourceProfile(od::object& obj) {
   ResourceProfile rp;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "Resource Profile Id") EL_TRY(ReadInt32(val, rp.id));
-    else if (key == "Executor Resource Requests") EL_TRY(ReadResourceRequests(val, rp.executor_resources));
-    else if (key == "Task Resource Requests") EL_TRY(ReadResourceRequests(val, rp.task_resources));
+    if (Is(key, "Resource Profile Id")) EL_TRY(ReadInt32(val, rp.id));
+    else if (Is(key, "Executor Resource Requests")) EL_TRY(ReadResourceRequests(val, rp.executor_resources));
+    else if (Is(key, "Task Resource Requests")) EL_TRY(ReadResourceRequests(val, rp.task_resources));
     else ++unknown;
   }
   model.resource_profiles.push_back(std::move(rp));
@@ -1116,9 +1122,9 @@ error_code AppBuilder::Impl::OnExecutorAdded(od::object& obj) {
   std::vector<ResourceInfo> resources;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "Timestamp") EL_TRY(ReadInt(val, time));
-    else if (key == "Executor ID") EL_TRY(ReadString(val, id));
-    else if (key == "Executor Info") {
+    if (Is(key, "Timestamp")) EL_TRY(ReadInt(val, time));
+    else if (Is(key, "Executor ID")) EL_TRY(ReadString(val, id));
+    else if (Is(key, "Executor Info")) {
       od::object info;
       EL_TRY(val.get_object().get(info));
       for (auto inf : info) {
@@ -1126,12 +1132,12 @@ error_code AppBuilder::Impl::OnExecutorAdded(od::object& obj) {
         EL_TRY(std::move(inf).get(ifield));
         std::string_view ikey = RawKey(ifield);
         od::value ival = ifield.value();
-        if (ikey == "Host") EL_TRY(ReadString(ival, host));
-        else if (ikey == "Total Cores") EL_TRY(ReadInt32(ival, cores));
-        else if (ikey == "Log Urls") EL_TRY(ReadStringMap(ival, logs));
-        else if (ikey == "Attributes") EL_TRY(ReadStringMap(ival, attributes));
-        else if (ikey == "Resource Profile Id") EL_TRY(ReadInt32(ival, rp_id));
-        else if (ikey == "Resources") {
+        if (Is(ikey, "Host")) EL_TRY(ReadString(ival, host));
+        else if (Is(ikey, "Total Cores")) EL_TRY(ReadInt32(ival, cores));
+        else if (Is(ikey, "Log Urls")) EL_TRY(ReadStringMap(ival, logs));
+        else if (Is(ikey, "Attributes")) EL_TRY(ReadStringMap(ival, attributes));
+        else if (Is(ikey, "Resource Profile Id")) EL_TRY(ReadInt32(ival, rp_id));
+        else if (Is(ikey, "Resources")) {
           od::object ro;
           EL_TRY(ival.get_object().get(ro));
           for (auto rf : ro) {
@@ -1144,8 +1150,8 @@ error_code AppBuilder::Impl::OnExecutorAdded(od::object& obj) {
               od::field xfield;
               EL_TRY(std::move(xf).get(xfield));
               std::string_view xkey = RawKey(xfield);
-              if (xkey == "name") EL_TRY(ReadString(xfield.value(), ri.name));
-              else if (xkey == "addresses") {
+              if (Is(xkey, "name")) EL_TRY(ReadString(xfield.value(), ri.name));
+              else if (Is(xkey, "addresses")) {
                 od::array arr;
                 EL_TRY(xfield.value().get_array().get(arr));
                 for (auto a : arr) {
@@ -1187,9 +1193,9 @@ error_code AppBuilder::Impl::OnExecutorRemoved(od::object& obj) {
   int64_t time = 0;
   std::string id, reason;
   EL_FIELDS(obj) {
-    if (key == "Timestamp") EL_TRY(ReadInt(field.value(), time));
-    else if (key == "Executor ID") EL_TRY(ReadString(field.value(), id));
-    else if (key == "Removed Reason") EL_TRY(ReadString(field.value(), reason));
+    if (Is(key, "Timestamp")) EL_TRY(ReadInt(field.value(), time));
+    else if (Is(key, "Executor ID")) EL_TRY(ReadString(field.value(), id));
+    else if (Is(key, "Removed Reason")) EL_TRY(ReadString(field.value(), reason));
     else ++unknown;
   }
   if (Executor* e = FindExecutor(id)) {
@@ -1207,24 +1213,24 @@ error_code AppBuilder::Impl::OnBlockManager(od::object& obj, bool added) {
   std::string exec_id, host;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "Block Manager ID") {
+    if (Is(key, "Block Manager ID")) {
       od::object bm;
       EL_TRY(val.get_object().get(bm));
       for (auto bf : bm) {
         od::field bfield;
         EL_TRY(std::move(bf).get(bfield));
         std::string_view bkey = RawKey(bfield);
-        if (bkey == "Executor ID") EL_TRY(ReadString(bfield.value(), exec_id));
-        else if (bkey == "Host") EL_TRY(ReadString(bfield.value(), host));
-        else if (bkey == "Port") EL_TRY(ReadInt(bfield.value(), port));
+        if (Is(bkey, "Executor ID")) EL_TRY(ReadString(bfield.value(), exec_id));
+        else if (Is(bkey, "Host")) EL_TRY(ReadString(bfield.value(), host));
+        else if (Is(bkey, "Port")) EL_TRY(ReadInt(bfield.value(), port));
       }
-    } else if (key == "Maximum Memory") EL_TRY(ReadInt(val, max_mem));
-    else if (key == "Timestamp") EL_TRY(ReadInt(val, time));
-    else if (key == "Maximum Onheap Memory") {
+    } else if (Is(key, "Maximum Memory")) EL_TRY(ReadInt(val, max_mem));
+    else if (Is(key, "Timestamp")) EL_TRY(ReadInt(val, time));
+    else if (Is(key, "Maximum Onheap Memory")) {
       int64_t x;
       EL_TRY(ReadInt(val, x));
       on_heap = x;
-    } else if (key == "Maximum Offheap Memory") {
+    } else if (Is(key, "Maximum Offheap Memory")) {
       int64_t x;
       EL_TRY(ReadInt(val, x));
       off_heap = x;
@@ -1271,9 +1277,9 @@ error_code AppBuilder::Impl::OnJobStart(od::object& obj) {
   job_stage_infos.clear();
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "Job ID") EL_TRY(ReadInt32(val, job.job_id));
-    else if (key == "Submission Time") EL_TRY(ReadInt(val, time));
-    else if (key == "Stage Infos") {
+    if (Is(key, "Job ID")) EL_TRY(ReadInt32(val, job.job_id));
+    else if (Is(key, "Submission Time")) EL_TRY(ReadInt(val, time));
+    else if (Is(key, "Stage Infos")) {
       od::array arr;
       EL_TRY(val.get_array().get(arr));
       for (auto e : arr) {
@@ -1282,8 +1288,8 @@ error_code AppBuilder::Impl::OnJobStart(od::object& obj) {
         job_stage_infos.emplace_back();
         EL_TRY(ReadStageInfo(ev, job_stage_infos.back(), unknown));
       }
-    } else if (key == "Stage IDs") EL_TRY(ReadIntArray(val, job.stage_ids));
-    else if (key == "Properties") EL_TRY(ReadProperties(val, properties));
+    } else if (Is(key, "Stage IDs")) EL_TRY(ReadIntArray(val, job.stage_ids));
+    else if (Is(key, "Properties")) EL_TRY(ReadProperties(val, properties));
     else ++unknown;
   }
   if (time > 0) job.submission_time = time;
@@ -1337,9 +1343,9 @@ error_code AppBuilder::Impl::OnJobEnd(od::object& obj) {
   std::string result;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "Job ID") EL_TRY(ReadInt32(val, job_id));
-    else if (key == "Completion Time") EL_TRY(ReadInt(val, time));
-    else if (key == "Job Result") {
+    if (Is(key, "Job ID")) EL_TRY(ReadInt32(val, job_id));
+    else if (Is(key, "Completion Time")) EL_TRY(ReadInt(val, time));
+    else if (Is(key, "Job Result")) {
       od::object r;
       EL_TRY(val.get_object().get(r));
       for (auto rf : r) {
@@ -1380,10 +1386,10 @@ error_code AppBuilder::Impl::OnStage(od::object& obj, bool submitted) {
   bool have_info = false;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "Stage Info") {
+    if (Is(key, "Stage Info")) {
       EL_TRY(ReadStageInfo(val, stage_info, unknown));
       have_info = true;
-    } else if (key == "Properties") {
+    } else if (Is(key, "Properties")) {
       EL_TRY(ReadProperties(val, properties));
     } else ++unknown;
   }
@@ -1438,9 +1444,9 @@ error_code AppBuilder::Impl::OnTaskStart(od::object& obj) {
   bool have_info = false;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "Stage ID") EL_TRY(ReadInt32(val, stage_id));
-    else if (key == "Stage Attempt ID") EL_TRY(ReadInt32(val, attempt));
-    else if (key == "Task Info") {
+    if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, stage_id));
+    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, attempt));
+    else if (Is(key, "Task Info")) {
       EL_TRY(ReadTaskInfo(val, task_info, unknown));
       have_info = true;
     } else ++unknown;
@@ -1492,7 +1498,7 @@ error_code AppBuilder::Impl::OnTaskStart(od::object& obj) {
 error_code AppBuilder::Impl::OnTaskGettingResult(od::object& obj) {
   bool have_info = false;
   EL_FIELDS(obj) {
-    if (key == "Task Info") {
+    if (Is(key, "Task Info")) {
       EL_TRY(ReadTaskInfo(field.value(), task_info, unknown));
       have_info = true;
     } else ++unknown;
@@ -1509,24 +1515,24 @@ error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
   reason = TaskEndReasonJson{};
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "Stage ID") EL_TRY(ReadInt32(val, stage_id));
-    else if (key == "Stage Attempt ID") EL_TRY(ReadInt32(val, attempt));
-    else if (key == "Task Info") {
+    if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, stage_id));
+    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, attempt));
+    else if (Is(key, "Task Info")) {
       EL_TRY(ReadTaskInfo(val, task_info, unknown, MayHaveUserAccumulables(line)));
       have_info = true;
-    } else if (key == "Task Metrics") {
+    } else if (Is(key, "Task Metrics")) {
       od::json_type type;
       EL_TRY(val.type().get(type));
       if (type == od::json_type::object) {
         EL_TRY(ReadTaskMetrics(val, task_metrics, unknown));
         have_metrics = true;
       }
-    } else if (key == "Task End Reason") {
+    } else if (Is(key, "Task End Reason")) {
       EL_TRY(ReadTaskEndReason(val, reason));
-    } else if (key == "Task Executor Metrics") {
+    } else if (Is(key, "Task Executor Metrics")) {
       EL_TRY(ReadExecutorMetrics(val, executor_metrics, unknown));
       have_exec_metrics = true;
-    } else if (key == "Task Type") {
+    } else if (Is(key, "Task Type")) {
     } else ++unknown;
   }
   if (!have_info) return simdjson::SUCCESS;
@@ -1645,10 +1651,10 @@ error_code AppBuilder::Impl::OnStageExecutorMetrics(od::object& obj) {
   bool have = false;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "Executor ID") EL_TRY(ReadString(val, exec_id));
-    else if (key == "Stage ID") EL_TRY(ReadInt32(val, stage_id));
-    else if (key == "Stage Attempt ID") EL_TRY(ReadInt32(val, attempt));
-    else if (key == "Executor Metrics") {
+    if (Is(key, "Executor ID")) EL_TRY(ReadString(val, exec_id));
+    else if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, stage_id));
+    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, attempt));
+    else if (Is(key, "Executor Metrics")) {
       EL_TRY(ReadExecutorMetrics(val, executor_metrics, unknown));
       have = true;
     } else ++unknown;
@@ -1667,8 +1673,8 @@ error_code AppBuilder::Impl::OnExecutorMetricsUpdate(od::object& obj) {
   std::vector<std::tuple<int32_t, int32_t, ExecutorMetricValues>> updates;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "Executor ID") EL_TRY(ReadString(val, exec_id));
-    else if (key == "Executor Metrics Updated") {
+    if (Is(key, "Executor ID")) EL_TRY(ReadString(val, exec_id));
+    else if (Is(key, "Executor Metrics Updated")) {
       od::array arr;
       EL_TRY(val.get_array().get(arr));
       for (auto e : arr) {
@@ -1680,13 +1686,13 @@ error_code AppBuilder::Impl::OnExecutorMetricsUpdate(od::object& obj) {
           od::field ufield;
           EL_TRY(std::move(uf).get(ufield));
           std::string_view ukey = RawKey(ufield);
-          if (ukey == "Stage ID") EL_TRY(ReadInt32(ufield.value(), sid));
-          else if (ukey == "Stage Attempt ID") EL_TRY(ReadInt32(ufield.value(), sat));
-          else if (ukey == "Executor Metrics") EL_TRY(ReadExecutorMetrics(ufield.value(), m, unknown));
+          if (Is(ukey, "Stage ID")) EL_TRY(ReadInt32(ufield.value(), sid));
+          else if (Is(ukey, "Stage Attempt ID")) EL_TRY(ReadInt32(ufield.value(), sat));
+          else if (Is(ukey, "Executor Metrics")) EL_TRY(ReadExecutorMetrics(ufield.value(), m, unknown));
         }
         updates.emplace_back(sid, sat, m);
       }
-    } else if (key == "Metrics Updated") {
+    } else if (Is(key, "Metrics Updated")) {
     } else ++unknown;
   }
   for (const auto& [sid, sat, m] : updates) {
@@ -1702,7 +1708,7 @@ error_code AppBuilder::Impl::OnExecutorMetricsUpdate(od::object& obj) {
 error_code AppBuilder::Impl::OnUnpersist(od::object& obj) {
   int32_t id = -1;
   EL_FIELDS(obj) {
-    if (key == "RDD ID") EL_TRY(ReadInt32(field.value(), id));
+    if (Is(key, "RDD ID")) EL_TRY(ReadInt32(field.value(), id));
     else ++unknown;
   }
   model.rdds.erase(id);
@@ -1715,12 +1721,12 @@ error_code AppBuilder::Impl::OnExclusion(od::object& obj, EventKind kind) {
   int64_t time = 0;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "executorId") EL_TRY(ReadString(val, exec_id));
-    else if (key == "hostId") EL_TRY(ReadString(val, host_id));
-    else if (key == "stageId") EL_TRY(ReadInt32(val, stage_id));
-    else if (key == "stageAttemptId") EL_TRY(ReadInt32(val, attempt));
-    else if (key == "time") EL_TRY(ReadInt(val, time));
-    else if (key == "taskFailures" || key == "executorFailures") {
+    if (Is(key, "executorId")) EL_TRY(ReadString(val, exec_id));
+    else if (Is(key, "hostId")) EL_TRY(ReadString(val, host_id));
+    else if (Is(key, "stageId")) EL_TRY(ReadInt32(val, stage_id));
+    else if (Is(key, "stageAttemptId")) EL_TRY(ReadInt32(val, attempt));
+    else if (Is(key, "time")) EL_TRY(ReadInt(val, time));
+    else if (Is(key, "taskFailures") || Is(key, "executorFailures")) {
     } else ++unknown;
   }
   switch (kind) {
@@ -1763,18 +1769,18 @@ error_code AppBuilder::Impl::OnMiscProcess(od::object& obj) {
   MiscProcess p;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "time") EL_TRY(ReadInt(val, p.add_time));
-    else if (key == "processId") EL_TRY(ReadString(val, p.id));
-    else if (key == "info") {
+    if (Is(key, "time")) EL_TRY(ReadInt(val, p.add_time));
+    else if (Is(key, "processId")) EL_TRY(ReadString(val, p.id));
+    else if (Is(key, "info")) {
       od::object io;
       EL_TRY(val.get_object().get(io));
       for (auto inf : io) {
         od::field ifield;
         EL_TRY(std::move(inf).get(ifield));
         std::string_view ikey = RawKey(ifield);
-        if (ikey == "hostPort") EL_TRY(ReadString(ifield.value(), p.host_port));
-        else if (ikey == "cores") EL_TRY(ReadInt32(ifield.value(), p.cores));
-        else if (ikey == "logUrlInfo") EL_TRY(ReadStringMap(ifield.value(), p.logs));
+        if (Is(ikey, "hostPort")) EL_TRY(ReadString(ifield.value(), p.host_port));
+        else if (Is(ikey, "cores")) EL_TRY(ReadInt32(ifield.value(), p.cores));
+        else if (Is(ikey, "logUrlInfo")) EL_TRY(ReadStringMap(ifield.value(), p.logs));
       }
     } else ++unknown;
   }
@@ -1788,12 +1794,12 @@ error_code AppBuilder::Impl::OnSql(od::object& obj, bool start) {
   int64_t time = 0;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (key == "executionId") EL_TRY(ReadInt(val, x.id));
-    else if (key == "description") EL_TRY(ReadString(val, x.description));
-    else if (key == "details") EL_TRY(ReadString(val, x.details));
-    else if (key == "physicalPlanDescription") EL_TRY(ReadString(val, x.plan_description));
-    else if (key == "time") EL_TRY(ReadInt(val, time));
-    else if (key == "errorMessage") EL_TRY(ReadOptString(val, error));
+    if (Is(key, "executionId")) EL_TRY(ReadInt(val, x.id));
+    else if (Is(key, "description")) EL_TRY(ReadString(val, x.description));
+    else if (Is(key, "details")) EL_TRY(ReadString(val, x.details));
+    else if (Is(key, "physicalPlanDescription")) EL_TRY(ReadString(val, x.plan_description));
+    else if (Is(key, "time")) EL_TRY(ReadInt(val, time));
+    else if (Is(key, "errorMessage")) EL_TRY(ReadOptString(val, error));
   }
   if (start) {
     x.submission_time = time;
