@@ -74,7 +74,8 @@ class SparkplanePolicy : public Policy {
     FinishReplacements(s);
     // Only within the pod's group: other groups are a fallback, not a shortcut.
     MoveNominatedToReadyNodes(s, [this, &s](int n, int pod) {
-      return !reserved_.count(n) && s.Nodes()[n].group == s.Nodes()[s.Pods()[pod].node].group;
+      return !reserved_.count(n) && s.Nodes()[n].group == s.Nodes()[s.Pods()[pod].node].group &&
+             Unheld(s, n).Fits(s.Pods()[pod].request);
     });
     Schedule(s);
     ProvisionMinimum(s);
@@ -84,6 +85,15 @@ class SparkplanePolicy : public Policy {
   }
 
  private:
+  // Free room of a node that is not held for some app's executors.
+  Resources Unheld(const SimState& s, int node) const {
+    Resources f = FreeOf(s.Nodes()[node]);
+    if (auto it = held_.find(node); it != held_.end()) {
+      for (auto& [app, room] : it->second) f -= room;
+    }
+    return {std::max<int64_t>(0, f.cpu_milli), std::max<int64_t>(0, f.memory_mib)};
+  }
+
   void IndexApps(const SimState& s) {
     if (!app_pods_.empty() || s.Pods().empty()) return;
     for (size_t i = 0; i < s.Pods().size(); ++i) {
@@ -93,45 +103,63 @@ class SparkplanePolicy : public Policy {
     }
   }
 
-  // Executors of an app with reserved nodes go there first; a reservation ends once the
-  // app's driver runs and none of its executors is still waiting to be requested.
+  // Executors of an app with held room go there first; holds end once the app's driver runs
+  // and none of its executors is still waiting to be requested.
   void UseReservations(SimState& s) {
-    if (app_reserved_.empty()) return;
+    if (held_.empty()) return;
     for (int p : std::vector<int>(s.Pending())) {
       auto& pod = s.Pods()[p];
       if (pod.role != Role::kExecutor) continue;
       int best = -1;
-      int64_t best_left = std::numeric_limits<int64_t>::max();
-      for (auto& [node, app] : app_reserved_) {
-        if (app != pod.app) continue;
-        Resources f = FreeOf(s.Nodes()[node]);
-        if (!f.Fits(pod.request) || s.Nodes()[node].cordoned || s.Nodes()[node].terminated) continue;
-        if (f.cpu_milli - pod.request.cpu_milli < best_left) {
-          best_left = f.cpu_milli - pod.request.cpu_milli;
+      for (auto& [node, holds] : held_) {
+        auto& n = s.Nodes()[node];
+        if (n.cordoned || n.terminated || !FreeOf(n).Fits(pod.request)) continue;
+        for (auto& [app, room] : holds) {
+          if (app != pod.app || !room.Fits(pod.request)) continue;
+          room -= pod.request;
           best = node;
+          break;
         }
+        if (best >= 0) break;
       }
-      if (best >= 0) s.Bind(p, best);
-    }
-    for (auto it = app_reserved_.begin(); it != app_reserved_.end();) {
-      auto [node, app] = *it;
-      bool waiting = false, driver_started = false, driver_gone = false;
-      for (int q : app_pods_[app]) {
-        auto& pod = s.Pods()[q];
-        if (pod.role == Role::kDriver) {
-          driver_started = pod.first_start_s >= 0;
-          driver_gone = pod.phase == PodPhase::kUnschedulable;
-        } else if (pod.phase == PodPhase::kWaiting) {
-          waiting = true;
-        }
-      }
-      if (driver_gone || s.Nodes()[node].terminated || (driver_started && !waiting)) {
-        reserved_.erase(node);
-        it = app_reserved_.erase(it);
-      } else {
-        ++it;
+      if (best >= 0) {
+        Remember(s, p, s.Nodes()[best].group);
+        s.Bind(p, best);
       }
     }
+    for (auto it = held_.begin(); it != held_.end();) {
+      auto& holds = it->second;
+      std::erase_if(holds, [&](const std::pair<int, Resources>& h) {
+        return s.Nodes()[it->first].terminated || ReservationOver(s, h.first);
+      });
+      it = holds.empty() ? held_.erase(it) : std::next(it);
+    }
+  }
+
+  void Hold(int node, int app, const Resources& room) {
+    auto& holds = held_[node];
+    auto h = std::find_if(holds.begin(), holds.end(), [&](const auto& x) { return x.first == app; });
+    if (h == holds.end()) {
+      holds.emplace_back(app, room);
+    } else {
+      h->second += room;
+    }
+  }
+
+  // An app's reservation ends once its driver runs and none of its executors is still waiting
+  // to be requested, or when its driver cannot be scheduled at all.
+  bool ReservationOver(const SimState& s, int app) const {
+    bool waiting = false, driver_started = false, driver_gone = false;
+    for (int q : app_pods_[app]) {
+      auto& pod = s.Pods()[q];
+      if (pod.role == Role::kDriver) {
+        driver_started = pod.first_start_s >= 0;
+        driver_gone = pod.phase == PodPhase::kUnschedulable;
+      } else if (pod.phase == PodPhase::kWaiting) {
+        waiting = true;
+      }
+    }
+    return driver_gone || (driver_started && !waiting);
   }
 
   void Schedule(SimState& s) {
@@ -143,7 +171,7 @@ class SparkplanePolicy : public Policy {
     for (int n : s.LiveNodes()) {
       auto& node = s.Nodes()[n];
       node_ids.push_back(n);
-      views.push_back({node.group, FreeOf(node), node.ready,
+      views.push_back({node.group, Unheld(s, n), node.ready,
                        !node.cordoned && !reserved_.count(n)});
     }
     std::vector<int> pending = s.Pending();
@@ -171,7 +199,10 @@ class SparkplanePolicy : public Policy {
     }
     PassResult pass = scheduler_.Pass(views, pods);
     for (auto [i, v] : pass.placements) {
-      if (static_cast<size_t>(i) >= real) continue;  // placeholder: room exists already
+      if (static_cast<size_t>(i) >= real) {  // placeholder: hold the room it was given
+        Hold(node_ids[v], pods[i].app, pods[i].request);
+        continue;
+      }
       Remember(s, pending[i], views[v].group);
       s.Bind(pending[i], node_ids[v]);
     }
@@ -217,8 +248,7 @@ class SparkplanePolicy : public Policy {
           if (static_cast<size_t>(i) < real) {
             s.Bind(pending[i], node);
           } else {
-            app_reserved_[node] = pods[i].app;
-            reserved_.insert(node);
+            Hold(node, pods[i].app, pods[i].request);
           }
         }
       }
@@ -268,7 +298,7 @@ class SparkplanePolicy : public Policy {
     for (int n : s.LiveNodes()) {
       auto& node = s.Nodes()[n];
       if (n == except || node.group != group || node.cordoned || reserved_.count(n)) continue;
-      Resources f = FreeOf(node);
+      Resources f = Unheld(s, n);
       units += std::min(f.cpu_milli / std::max<int64_t>(1, unit.cpu_milli),
                         f.memory_mib / std::max<int64_t>(1, unit.memory_mib));
     }
@@ -309,7 +339,10 @@ class SparkplanePolicy : public Policy {
   void ScaleDown(SimState& s) {
     for (int n : std::vector<int>(s.LiveNodes())) {
       auto& node = s.Nodes()[n];
-      if (!node.pods.empty() || node.cordoned || !node.ready || reserved_.count(n)) continue;
+      if (!node.pods.empty() || node.cordoned || !node.ready || reserved_.count(n) ||
+          held_.count(n)) {
+        continue;
+      }
       double due = node.idle_since_s + options_.empty_ttl_s;
       if (s.Now() < due) {
         s.WakeAt(due);
@@ -382,7 +415,8 @@ class SparkplanePolicy : public Policy {
       auto& node = s.Nodes()[n];
       double cpu = static_cast<double>(node.used.cpu_milli) / node.allocatable.cpu_milli;
       double mem = static_cast<double>(node.used.memory_mib) / node.allocatable.memory_mib;
-      bool under = node.ready && !node.cordoned && !reserved_.count(n) && node.drivers == 0 &&
+      bool under = node.ready && !node.cordoned && !reserved_.count(n) && !held_.count(n) &&
+                   node.drivers == 0 &&
                    !node.pods.empty() &&
                    std::max(cpu, mem) < options_.consolidation_utilisation;
       if (!under) {
@@ -412,7 +446,7 @@ class SparkplanePolicy : public Policy {
     std::vector<char> removing(s.Nodes().size(), 0);
     for (int c : candidates) removing[c] = 1;
     std::map<int, Resources> free;
-    for (int n : s.LiveNodes()) free[n] = FreeOf(s.Nodes()[n]);
+    for (int n : s.LiveNodes()) free[n] = Unheld(s, n);
     for (int c : candidates) {
       if (budget == 0) break;
       // Every pod must move to a ready node that is not itself being consolidated; best fit.
@@ -469,7 +503,9 @@ class SparkplanePolicy : public Policy {
   std::vector<size_t> recent_next_;
   std::vector<std::vector<int>> app_pods_;
   std::set<int> prepared_;          // apps whose executors were provisioned with the driver
-  std::map<int, int> app_reserved_;  // node → app whose executors it was launched for
+  // Room held for executors planned with their driver, on existing or newly launched nodes:
+  // node → (app, room). Other pods see a node's free room minus its holds.
+  std::map<int, std::vector<std::pair<int, Resources>>> held_;
   std::map<int, int> replacing_;  // under-used node → its booting replacement
   std::set<int> reserved_;
 };
