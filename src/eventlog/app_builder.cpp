@@ -7,6 +7,7 @@
 #endif
 
 #include <algorithm>
+#include <future>
 #include <charconv>
 #include <cstring>
 #include <limits>
@@ -691,6 +692,22 @@ error_code ReadTaskEndReason(od::value v, TaskEndReasonJson& r) {
   return simdjson::SUCCESS;
 }
 
+// A parsed TaskStart/TaskEnd, owning everything it needs, so lines can be parsed on worker
+// threads and applied to the model in order later.
+struct TaskEvent {
+  int32_t stage_id = 0, attempt = 0;
+  bool have_info = false, have_metrics = false, have_exec_metrics = false;
+  TaskInfoJson info;
+  TaskEndReasonJson reason;
+  TaskMetricValues metrics{};
+  ExecutorMetricValues exec_metrics{};
+  std::vector<AccumulableUpdate> visible;  // user accumulators (TaskEnd)
+  uint64_t unknown = 0;
+};
+
+error_code ParseTaskStart(od::object& obj, TaskEvent& ev);
+error_code ParseTaskEnd(od::object& obj, TaskEvent& ev, std::string_view line);
+
 enum class EventKind {
   kUnknown,
   kIgnored,  // known, but nothing in the model depends on it
@@ -870,6 +887,23 @@ struct AppBuilder::Impl {
   error_code OnJobEnd(od::object& obj);
   error_code OnStage(od::object& obj, bool submitted);
   error_code OnTaskStart(od::object& obj);
+  error_code ApplyTaskStart(TaskEvent& ev);
+  error_code ApplyTaskEnd(TaskEvent& ev);
+  TaskEvent task_event;
+
+  // Parallel batches: TaskStart/TaskEnd lines are parsed on workers, then applied in order.
+  struct ParsedLine {
+    enum Kind : uint8_t { kOther, kTaskStart, kTaskEnd, kError } kind = kOther;
+    TaskEvent ev;
+  };
+  struct Worker {
+    od::parser parser;
+    std::vector<ParsedLine> out;
+  };
+  Worker workers[2];
+  void ParseRange(Worker& w, const std::vector<std::string_view>& lines, size_t begin, size_t end);
+  void ApplyRange(Worker& w, const std::vector<std::string_view>& lines, size_t begin, size_t end);
+  void Batch(const std::vector<std::string_view>& lines);
   error_code OnTaskGettingResult(od::object& obj);
   error_code OnTaskEnd(od::object& obj);
   error_code OnStageExecutorMetrics(od::object& obj);
@@ -885,6 +919,69 @@ AppBuilder::AppBuilder(BuilderOptions options)
 AppBuilder::~AppBuilder() = default;
 
 void AppBuilder::OnLine(std::string_view line) { impl_->Line(line, line.size() + kLinePadding); }
+
+void AppBuilder::OnLines(const std::vector<std::string_view>& lines) {
+  if (impl_->options.parse_threads < 2 || lines.size() < impl_->options.parallel_min_lines) {
+    for (auto line : lines) OnLine(line);
+    return;
+  }
+  impl_->Batch(lines);
+}
+
+void AppBuilder::Impl::ParseRange(Worker& w, const std::vector<std::string_view>& lines,
+                                  size_t begin, size_t end) {
+  constexpr std::string_view kStart = "{\"Event\":\"SparkListenerTaskStart\"";
+  constexpr std::string_view kEnd = "{\"Event\":\"SparkListenerTaskEnd\"";
+  if (w.out.size() < end - begin) w.out.resize(end - begin);
+  for (size_t i = begin; i < end; ++i) {
+    std::string_view l = lines[i];
+    ParsedLine& p = w.out[i - begin];
+    ParsedLine::Kind kind = l.starts_with(kEnd)     ? ParsedLine::kTaskEnd
+                            : l.starts_with(kStart) ? ParsedLine::kTaskStart
+                                                    : ParsedLine::kOther;
+    p.kind = kind;
+    if (kind == ParsedLine::kOther) continue;
+    od::document doc;
+    od::object obj;
+    p.ev.unknown = 0;
+    if (w.parser.iterate(l.data(), l.size(), l.size() + kLinePadding).get(doc) ||
+        doc.get_object().get(obj) ||
+        (kind == ParsedLine::kTaskEnd ? ParseTaskEnd(obj, p.ev, l) : ParseTaskStart(obj, p.ev))) {
+      p.kind = ParsedLine::kError;
+    }
+  }
+}
+
+void AppBuilder::Impl::ApplyRange(Worker& w, const std::vector<std::string_view>& lines,
+                                  size_t begin, size_t end) {
+  for (size_t i = begin; i < end; ++i) {
+    ParsedLine& p = w.out[i - begin];
+    switch (p.kind) {
+      case ParsedLine::kOther: Line(lines[i], lines[i].size() + kLinePadding); break;
+      case ParsedLine::kError:
+        ++model.counters.lines;
+        ++model.counters.parse_errors;
+        break;
+      case ParsedLine::kTaskStart:
+      case ParsedLine::kTaskEnd:
+        ++model.counters.lines;
+        ++model.counters.events;
+        model.counters.unknown_fields += p.ev.unknown;
+        if (p.kind == ParsedLine::kTaskStart) (void)ApplyTaskStart(p.ev);
+        else (void)ApplyTaskEnd(p.ev);
+        break;
+    }
+  }
+}
+
+void AppBuilder::Impl::Batch(const std::vector<std::string_view>& lines) {
+  size_t mid = lines.size() / 2;
+  auto second = std::async(std::launch::async, [&] { ParseRange(workers[1], lines, mid, lines.size()); });
+  ParseRange(workers[0], lines, 0, mid);
+  ApplyRange(workers[0], lines, 0, mid);
+  second.get();
+  ApplyRange(workers[1], lines, mid, lines.size());
+}
 
 void AppBuilder::OnUnpaddedLine(std::string_view line) {
   impl_->scratch.assign(line);
@@ -1439,18 +1536,70 @@ error_code AppBuilder::Impl::OnStage(od::object& obj, bool submitted) {
   return simdjson::SUCCESS;
 }
 
-error_code AppBuilder::Impl::OnTaskStart(od::object& obj) {
-  int32_t stage_id = 0, attempt = 0;
-  bool have_info = false;
+namespace {
+
+error_code ParseTaskStart(od::object& obj, TaskEvent& ev) {
+  uint64_t& unknown = ev.unknown;
+  ev.stage_id = ev.attempt = 0;
+  ev.have_info = false;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, stage_id));
-    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, attempt));
+    if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, ev.stage_id));
+    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, ev.attempt));
     else if (Is(key, "Task Info")) {
-      EL_TRY(ReadTaskInfo(val, task_info, unknown));
-      have_info = true;
+      EL_TRY(ReadTaskInfo(val, ev.info, unknown, /*want_accums=*/false));
+      ev.have_info = true;
     } else ++unknown;
   }
+  return simdjson::SUCCESS;
+}
+
+error_code ParseTaskEnd(od::object& obj, TaskEvent& ev, std::string_view line) {
+  uint64_t& unknown = ev.unknown;
+  ev.stage_id = ev.attempt = 0;
+  ev.have_info = ev.have_metrics = ev.have_exec_metrics = false;
+  ev.reason = TaskEndReasonJson{};
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, ev.stage_id));
+    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, ev.attempt));
+    else if (Is(key, "Task Info")) {
+      EL_TRY(ReadTaskInfo(val, ev.info, unknown, MayHaveUserAccumulables(line)));
+      ev.have_info = true;
+    } else if (Is(key, "Task Metrics")) {
+      od::json_type type;
+      EL_TRY(val.type().get(type));
+      if (type == od::json_type::object) {
+        EL_TRY(ReadTaskMetrics(val, ev.metrics, unknown));
+        ev.have_metrics = true;
+      }
+    } else if (Is(key, "Task End Reason")) {
+      EL_TRY(ReadTaskEndReason(val, ev.reason));
+    } else if (Is(key, "Task Executor Metrics")) {
+      EL_TRY(ReadExecutorMetrics(val, ev.exec_metrics, unknown));
+      ev.have_exec_metrics = true;
+    } else if (Is(key, "Task Type")) {
+    } else ++unknown;
+  }
+  // Accumulable views die with the parser's buffers: keep owned copies of the kept ones.
+  ev.visible = VisibleAccumulables(ev.info.accums, /*with_update=*/true);
+  ev.info.accums.clear();
+  return simdjson::SUCCESS;
+}
+
+}  // namespace
+
+error_code AppBuilder::Impl::OnTaskStart(od::object& obj) {
+  task_event.unknown = 0;
+  EL_TRY(ParseTaskStart(obj, task_event));
+  unknown += task_event.unknown;
+  return ApplyTaskStart(task_event);
+}
+
+error_code AppBuilder::Impl::ApplyTaskStart(TaskEvent& ev) {
+  int32_t stage_id = ev.stage_id, attempt = ev.attempt;
+  bool have_info = ev.have_info;
+  const TaskInfoJson& task_info = ev.info;
   if (!have_info) return simdjson::SUCCESS;
   Task t;
   t.task_id = task_info.task_id;
@@ -1510,31 +1659,20 @@ error_code AppBuilder::Impl::OnTaskGettingResult(od::object& obj) {
 }
 
 error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
-  int32_t stage_id = 0, attempt = 0;
-  bool have_info = false, have_metrics = false, have_exec_metrics = false;
-  reason = TaskEndReasonJson{};
-  EL_FIELDS(obj) {
-    od::value val = field.value();
-    if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, stage_id));
-    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, attempt));
-    else if (Is(key, "Task Info")) {
-      EL_TRY(ReadTaskInfo(val, task_info, unknown, MayHaveUserAccumulables(line)));
-      have_info = true;
-    } else if (Is(key, "Task Metrics")) {
-      od::json_type type;
-      EL_TRY(val.type().get(type));
-      if (type == od::json_type::object) {
-        EL_TRY(ReadTaskMetrics(val, task_metrics, unknown));
-        have_metrics = true;
-      }
-    } else if (Is(key, "Task End Reason")) {
-      EL_TRY(ReadTaskEndReason(val, reason));
-    } else if (Is(key, "Task Executor Metrics")) {
-      EL_TRY(ReadExecutorMetrics(val, executor_metrics, unknown));
-      have_exec_metrics = true;
-    } else if (Is(key, "Task Type")) {
-    } else ++unknown;
-  }
+  task_event.unknown = 0;
+  EL_TRY(ParseTaskEnd(obj, task_event, line));
+  unknown += task_event.unknown;
+  return ApplyTaskEnd(task_event);
+}
+
+error_code AppBuilder::Impl::ApplyTaskEnd(TaskEvent& ev) {
+  int32_t stage_id = ev.stage_id, attempt = ev.attempt;
+  bool have_info = ev.have_info, have_metrics = ev.have_metrics,
+       have_exec_metrics = ev.have_exec_metrics;
+  const TaskInfoJson& task_info = ev.info;
+  const TaskEndReasonJson& reason = ev.reason;
+  const TaskMetricValues& task_metrics = ev.metrics;
+  ExecutorMetricValues& executor_metrics = ev.exec_metrics;
   if (!have_info) return simdjson::SUCCESS;
   model.last_event_time = std::max(model.last_event_time, task_info.finish);
   if (!have_exec_metrics) executor_metrics.fill(0);  // Spark reads a missing map as zeros
@@ -1567,7 +1705,7 @@ error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
       t.partition_id = task_info.partition;
       t.end = kind;
       if (kind != TaskEndKind::kSuccess) t.error_message = reason.ErrorString();
-      t.accumulables = VisibleAccumulables(task_info.accums, /*with_update=*/true);
+      t.accumulables = std::move(ev.visible);
       if (have_metrics) {
         t.metrics = task_metrics;
         t.has_metrics = true;

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "eventlog/log_files.hpp"
 #include "eventlog/model.hpp"
@@ -13,6 +14,10 @@ namespace sparkplane::eventlog {
 
 struct BuilderOptions {
   bool keep_tasks = true;  // false: per-task rows are dropped once aggregated (summary mode)
+  // Threads parsing TaskStart/TaskEnd lines of large batches (applied in log order on the
+  // calling thread). 1 = everything on the calling thread.
+  int parse_threads = 1;
+  size_t parallel_min_lines = 512;  // smaller batches are parsed on the calling thread
 };
 
 class AppBuilder final : public LineSink {
@@ -24,6 +29,7 @@ class AppBuilder final : public LineSink {
 
   // `line` must be followed by kLinePadding readable bytes (LogReader guarantees it).
   void OnLine(std::string_view line) override;
+  void OnLines(const std::vector<std::string_view>& lines) override;
   // Same, for a line without that guarantee (copies it).
   void OnUnpaddedLine(std::string_view line);
 

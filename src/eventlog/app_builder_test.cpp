@@ -81,6 +81,34 @@ TEST(AppBuilderTest, CorruptLinesAreCountedNotApplied) {
   EXPECT_FALSE(b.model().ended);
 }
 
+// Parallel parsing must give exactly the sequential model (checked through the REST JSON).
+TEST(AppBuilderTest, ParallelParseMatchesSequential) {
+  for (const auto& path : ListLogs(SparkHistoryData() / "spark-events")) {
+    AppBuilder sequential;
+    BuilderOptions options;
+    options.parse_threads = 2;
+    options.parallel_min_lines = 2;
+    AppBuilder parallel(options);
+    ASSERT_TRUE(ReadLog(path, sequential));
+    ASSERT_TRUE(ReadLog(path, parallel));
+    const AppModel& a = sequential.model();
+    const AppModel& b = parallel.model();
+    EXPECT_EQ(a.counters.events, b.counters.events) << path;
+    EXPECT_EQ(a.counters.lines, b.counters.lines) << path;
+    ASSERT_EQ(a.tasks.size(), b.tasks.size()) << path;
+    for (size_t i = 0; i < a.tasks.size(); ++i) {
+      EXPECT_EQ(a.tasks[i].metrics, b.tasks[i].metrics);
+      EXPECT_EQ(a.tasks[i].finish_time, b.tasks[i].finish_time);
+      EXPECT_EQ(a.tasks[i].accumulables.size(), b.tasks[i].accumulables.size());
+    }
+    ASSERT_EQ(a.stages.size(), b.stages.size());
+    for (const auto& [key, stage] : a.stages) {
+      EXPECT_EQ(stage.metrics, b.stages.at(key).metrics) << path;
+      EXPECT_EQ(stage.completed_tasks, b.stages.at(key).completed_tasks) << path;
+    }
+  }
+}
+
 TEST(AppBuilderTest, ExcludedExecutorsAndPeakMetrics) {
   AppBuilder b;
   ASSERT_TRUE(ReadLog(SparkHistoryData() / "spark-events" / "application_1553914137147_0018", b));

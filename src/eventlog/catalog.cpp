@@ -1,6 +1,7 @@
 #include "eventlog/catalog.hpp"
 
 #include <algorithm>
+#include <thread>
 
 namespace sparkplane::eventlog {
 namespace {
@@ -43,6 +44,15 @@ AttemptSummary SummaryFrom(const AppModel& m, const LogLayout& layout) {
 
 AppLog::AppLog(std::filesystem::path log, BuilderOptions options)
     : path_(std::move(log)), options_(options) {}
+
+namespace {
+// Logs served by the catalogue are replayed with a second parsing thread when there is a core.
+BuilderOptions CatalogOptions() {
+  BuilderOptions o;
+  o.parse_threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  return o;
+}
+}  // namespace
 
 Status AppLog::CatchUpLocked() {
   if (!reader_) {
@@ -105,7 +115,7 @@ void Catalog::AddDirectory(std::filesystem::path dir) {
 void Catalog::Register(const std::filesystem::path& log) {
   std::lock_guard lock(mu_);
   auto& slot = registered_[log];
-  if (!slot) slot = std::make_shared<AppLog>(log);
+  if (!slot) slot = std::make_shared<AppLog>(log, CatalogOptions());
 }
 
 void Catalog::Register(std::shared_ptr<AppLog> log) {
@@ -115,7 +125,7 @@ void Catalog::Register(std::shared_ptr<AppLog> log) {
 
 std::shared_ptr<AppLog> Catalog::GetLocked(const std::filesystem::path& log) {
   auto& slot = logs_[log];
-  if (!slot) slot = std::make_shared<AppLog>(log);
+  if (!slot) slot = std::make_shared<AppLog>(log, CatalogOptions());
   return slot;
 }
 
@@ -123,7 +133,7 @@ void Catalog::RescanLocked() {
   std::map<std::filesystem::path, std::shared_ptr<AppLog>> next;
   auto keep = [&](const std::filesystem::path& p) {
     auto it = logs_.find(p);
-    next[p] = it != logs_.end() ? it->second : std::make_shared<AppLog>(p);
+    next[p] = it != logs_.end() ? it->second : std::make_shared<AppLog>(p, CatalogOptions());
   };
   for (const auto& dir : dirs_) {
     for (const auto& p : ListLogs(dir)) {

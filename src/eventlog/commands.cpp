@@ -34,10 +34,12 @@ struct LogStats {
   double seconds = 0;
 };
 
-LogStats Replay(const fs::path& path) {
+LogStats Replay(const fs::path& path, int threads) {
   LogStats s;
   s.path = path;
-  s.builder = std::make_unique<AppBuilder>();
+  BuilderOptions options;
+  options.parse_threads = threads;
+  s.builder = std::make_unique<AppBuilder>(options);
   auto start = std::chrono::steady_clock::now();
   LogReader reader(path);
   if (auto st = reader.Poll(*s.builder); !st) Die(st.error().message);
@@ -53,7 +55,7 @@ LogStats Replay(const fs::path& path) {
   return s;
 }
 
-void RunStats(const std::string& target, bool json) {
+void RunStats(const std::string& target, bool json, int threads) {
   std::vector<fs::path> paths;
   std::error_code ec;
   if (fs::is_directory(target, ec) && !fs::path(target).filename().string().starts_with("eventlog_v2_")) {
@@ -70,7 +72,7 @@ void RunStats(const std::string& target, bool json) {
                 "effic%", "secs", "MB/s");
   }
   for (const auto& p : paths) {
-    LogStats s = Replay(p);
+    LogStats s = Replay(p, threads);
     const AppModel& m = s.builder->model();
     AppMetrics metrics = ComputeAppMetrics(m, !s.in_progress);
     double mb = static_cast<double>(s.read.decoded_bytes) / 1e6;
@@ -178,8 +180,11 @@ void AddEventlogCommands(CLI::App& root) {
   auto json = std::make_shared<bool>(false);
   stats->add_option("path", *target, "Event log file, eventlog_v2_ directory or folder of logs")
       ->required();
+  auto threads = std::make_shared<int>(1);
   stats->add_flag("--json", *json, "Print JSON instead of a table");
-  stats->callback([target, json] { RunStats(*target, *json); });
+  stats->add_option("--threads", *threads, "Parsing threads (default 1: single-core replay)")
+      ->check(CLI::Range(1, 2));
+  stats->callback([target, json, threads] { RunStats(*target, *json, *threads); });
 
   auto* history = root.add_subcommand("history", "Serve Spark's History Server API for a folder");
   auto dir = std::make_shared<std::string>();

@@ -287,20 +287,22 @@ void LogReader::SplitLines(LineSink& sink, bool flush_tail) {
   const char* begin = buffer_.data();
   const char* end = begin + buffer_.size();
   const char* pos = begin;
+  lines_.clear();
   while (pos < end) {
     const char* nl = static_cast<const char*>(std::memchr(pos, '\n', static_cast<size_t>(end - pos)));
     if (!nl) break;
     std::string_view line(pos, static_cast<size_t>(nl - pos));
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     ++stats_.lines;
-    if (!line.empty()) sink.OnLine(line);
+    if (!line.empty()) lines_.push_back(line);
     pos = nl + 1;
   }
   if (flush_tail && pos < end) {
     ++stats_.lines;
-    sink.OnLine(std::string_view(pos, static_cast<size_t>(end - pos)));
+    lines_.emplace_back(pos, static_cast<size_t>(end - pos));
     pos = end;
   }
+  if (!lines_.empty()) sink.OnLines(lines_);
   buffer_.erase(0, static_cast<size_t>(pos - begin));
 }
 

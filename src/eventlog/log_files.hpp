@@ -49,6 +49,10 @@ class LineSink {
  public:
   virtual ~LineSink() = default;
   virtual void OnLine(std::string_view line) = 0;
+  // A run of consecutive lines (all padded as above); the default calls OnLine for each.
+  virtual void OnLines(const std::vector<std::string_view>& lines) {
+    for (auto line : lines) OnLine(line);
+  }
 };
 inline constexpr size_t kLinePadding = 64;
 
@@ -93,6 +97,7 @@ class LogReader {
   std::unique_ptr<StreamDecoder> decoder_;
   std::string buffer_;  // decoded bytes not yet split into lines
   std::string read_chunk_;
+  std::vector<std::string_view> lines_;
   ReadStats stats_;
 };
 
