@@ -9,6 +9,7 @@
 
 #include "eventlog/json_writer.hpp"
 #include "eventlog/metrics.hpp"
+#include "eventlog/zip_stream.hpp"
 
 namespace sparkplane::eventlog {
 namespace {
@@ -1080,6 +1081,45 @@ net::Response AppRoute(const AppModel& app, const LogLayout& layout, const Segme
   return TextError(404, fmt::format("unknown resource: {}", what));
 }
 
+// The raw log files of the app (all attempts) or one attempt, as a stored ZIP.
+net::Response LogsZip(Catalog& catalog, std::string_view app_id,
+                      std::optional<std::string_view> attempt) {
+  std::vector<ZipEntry> entries;
+  for (const auto& a : catalog.List()) {
+    if (a.app_id != app_id || (attempt && a.attempt_id != *attempt)) continue;
+    std::error_code ec;
+    if (std::filesystem::is_directory(a.log, ec)) {
+      std::string dir = a.log.filename().string() + "/";
+      entries.push_back({dir, {}});
+      std::vector<std::filesystem::path> files;
+      for (const auto& f : std::filesystem::directory_iterator(a.log, ec)) {
+        if (f.is_regular_file() && !f.path().filename().string().starts_with(".")) {
+          files.push_back(f.path());
+        }
+      }
+      std::sort(files.begin(), files.end());
+      for (const auto& f : files) entries.push_back({dir + f.filename().string(), f});
+    } else {
+      entries.push_back({a.log.filename().string(), a.log});
+    }
+  }
+  if (entries.empty()) {
+    return TextError(404, attempt ? fmt::format("unknown app {}, attempt {}", app_id, *attempt)
+                                  : fmt::format("unknown app: {}", app_id));
+  }
+  auto stream = ZipStream(std::move(entries));
+  if (!stream) return TextError(500, stream.error().message);
+  net::Response r;
+  r.status = 200;
+  r.content_type = "application/octet-stream";
+  r.headers.emplace_back(
+      "Content-Disposition",
+      fmt::format("attachment; filename=eventLogs-{}{}.zip", app_id,
+                  attempt ? "-" + std::string(*attempt) : std::string()));
+  r.stream = std::move(*stream);
+  return r;
+}
+
 }  // namespace
 
 net::Response HistoryApi::Handle(const net::Request& req) const {
@@ -1114,6 +1154,7 @@ net::Response HistoryApi::Handle(const net::Request& req) const {
     return JsonResponse(w.Take());
   }
   Segments rest(seg.begin() + static_cast<std::ptrdiff_t>(rest_at), seg.end());
+  if (rest.size() == 1 && rest[0] == "logs") return LogsZip(*catalog_, app_id, attempt);
   net::Response response;
   bool matched = false;
   auto answer = [&](const AppModel& app, const LogLayout& layout) {

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "eventlog/test_support.hpp"
+#include "eventlog/zip_stream.hpp"
 
 namespace sparkplane::eventlog {
 namespace {
@@ -106,6 +108,47 @@ TEST_F(HistoryApiTest, ErrorsFollowSparkTexts) {
   r = api_->Handle(MakeRequest("version"));
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("\"spark\""), std::string::npos);
+}
+
+// Minimal reader for stored ZIPs: name → content.
+std::map<std::string, std::string> ReadStoredZip(const std::string& zip) {
+  std::map<std::string, std::string> out;
+  size_t pos = 0;
+  auto u16 = [&](size_t at) { return static_cast<uint32_t>(static_cast<unsigned char>(zip[at]) | (static_cast<unsigned char>(zip[at + 1]) << 8)); };
+  auto u32 = [&](size_t at) { return u16(at) | (u16(at + 2) << 16); };
+  while (pos + 30 <= zip.size() && u32(pos) == 0x04034b50) {
+    uint32_t crc = u32(pos + 14), size = u32(pos + 18), name_len = u16(pos + 26), extra = u16(pos + 28);
+    std::string name = zip.substr(pos + 30, name_len);
+    std::string data = zip.substr(pos + 30 + name_len + extra, size);
+    EXPECT_EQ(Crc32(0, data), crc) << name;
+    out[name] = data;
+    pos += 30 + name_len + extra + size;
+  }
+  EXPECT_EQ(u32(pos), 0x02014b50u);  // central directory follows
+  return out;
+}
+
+std::string Drain(net::Response& r) {
+  std::string all, chunk;
+  while (r.stream && r.stream(chunk)) all += chunk;
+  return all;
+}
+
+TEST_F(HistoryApiTest, LogsDownloadIsAZipOfTheRawFiles) {
+  auto r = api_->Handle(MakeRequest("applications/local-1430917381535/logs"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "application/octet-stream");
+  auto files = ReadStoredZip(Drain(r));
+  ASSERT_EQ(files.size(), 2u);
+  for (const char* name : {"local-1430917381535_1", "local-1430917381535_2"}) {
+    EXPECT_EQ(files[name], Slurp(SparkHistoryData() / "spark-events" / name)) << name;
+  }
+  r = api_->Handle(MakeRequest("applications/local-1430917381535/2/logs"));
+  ASSERT_EQ(r.status, 200);
+  files = ReadStoredZip(Drain(r));
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files.begin()->first, "local-1430917381535_2");
+  EXPECT_EQ(api_->Handle(MakeRequest("applications/nope/logs")).status, 404);
 }
 
 TEST_F(HistoryApiTest, MetricsJsonFollowsDesignDefinitions) {
