@@ -87,5 +87,7 @@ class Store {
 
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and migrates it.
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+// Connects to PostgreSQL at `url` (postgresql://user@host:port/db?... or key=value) and migrates.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url);
 
 }  // namespace sparkplane::store
