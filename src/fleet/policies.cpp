@@ -459,8 +459,10 @@ class SparkplanePolicy : public Policy {
         int64_t best_left = std::numeric_limits<int64_t>::max();
         for (int n : s.LiveNodes()) {
           auto& node = s.Nodes()[n];
-          // Empty nodes are headroom: filling them would only launch new headroom.
-          if (removing[n] || !node.ready || node.cordoned || reserved_.count(n) || node.pods.empty()) {
+          // Empty nodes are headroom: filling them would only launch new headroom. Nodes
+          // launched during this round (replacements) are not ready and not in `removing`.
+          if (static_cast<size_t>(n) >= removing.size() || removing[n] || !node.ready ||
+              node.cordoned || reserved_.count(n) || node.pods.empty()) {
             continue;
           }
           if (!GroupAccepts(s.Groups()[node.group], pod.role)) continue;
