@@ -1,5 +1,6 @@
 // PostgreSQL backend of Store, on libpq directly. A small connection pool serves the API; the
 // scheduler lease is a session-level advisory lock on one dedicated connection.
+#include <fmt/format.h>
 #include <libpq-fe.h>
 
 #include <algorithm>
@@ -11,8 +12,6 @@
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <fmt/format.h>
 
 #include "store/migrations.hpp"
 #include "store/query_sql.hpp"
@@ -35,9 +34,11 @@ constexpr std::string_view kTemplateColumns =
 // current schema, so deployments sharing one database through different schemas do not share
 // locks.
 constexpr std::string_view kMigrationLockSql =
-    "SELECT pg_advisory_xact_lock(1397770064, hashtext(COALESCE(current_schema(), '') || ':migrations'))";
+    "SELECT pg_advisory_xact_lock(1397770064, hashtext(COALESCE(current_schema(), '') || "
+    "':migrations'))";
 constexpr std::string_view kSchedulerLeaseSql =
-    "SELECT pg_try_advisory_lock(1397770064, hashtext(COALESCE(current_schema(), '') || ':scheduler'))";
+    "SELECT pg_try_advisory_lock(1397770064, hashtext(COALESCE(current_schema(), '') || "
+    "':scheduler'))";
 
 constexpr size_t kPoolSize = 4;
 
@@ -223,14 +224,21 @@ void IgnoreNotice(void*, const char*) {}
 // Connects with sparkplane's defaults; settings in `url` override them.
 Result<Conn> Connect(const std::string& url) {
   // Keywords before "dbname" are defaults the expanded URL may override.
-  const char* keywords[] = {"connect_timeout", "application_name", "keepalives", "keepalives_idle",
-                            "keepalives_interval", "keepalives_count", "tcp_user_timeout",
-                            "dbname", nullptr};
+  const char* keywords[] = {"connect_timeout",
+                            "application_name",
+                            "keepalives",
+                            "keepalives_idle",
+                            "keepalives_interval",
+                            "keepalives_count",
+                            "tcp_user_timeout",
+                            "dbname",
+                            nullptr};
   const char* values[] = {"5", "sparkplane", "1", "5", "2", "3", "10000", url.c_str(), nullptr};
   Conn conn(PQconnectdbParams(keywords, values, /*expand_dbname=*/1));
   if (!conn) return Fail(ErrorCode::kUnavailable, "postgres connect: out of memory");
   if (PQstatus(conn.get()) != CONNECTION_OK) {
-    return Fail(ErrorCode::kUnavailable, fmt::format("postgres connect: {}", ErrorText(conn.get(), nullptr)));
+    return Fail(ErrorCode::kUnavailable,
+                fmt::format("postgres connect: {}", ErrorText(conn.get(), nullptr)));
   }
   PQsetNoticeProcessor(conn.get(), IgnoreNotice, nullptr);
   return conn;
@@ -247,8 +255,8 @@ class Session {
     std::vector<const char*> pointers;
     std::vector<int> lengths;
     params.Arrays(&pointers, &lengths);
-    PgResult result(PQexecParams(conn_, text.c_str(), params.size(), params.types(), pointers.data(),
-                                 lengths.data(), params.formats(), 0));
+    PgResult result(PQexecParams(conn_, text.c_str(), params.size(), params.types(),
+                                 pointers.data(), lengths.data(), params.formats(), 0));
     auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       return tl::unexpected(PgError(conn_, result.get(), "query"));
@@ -376,7 +384,8 @@ class PgStore final : public Store {
     return Run([&](Session& s) -> Status {
       return s.Transaction([&]() -> Status {
         SPARKPLANE_TRY(s.Exec(kMigrationLockSql));
-        SPARKPLANE_TRY(s.Exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"));
+        SPARKPLANE_TRY(
+            s.Exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"));
         auto version_result = s.Exec("SELECT COALESCE(MAX(version), 0) FROM schema_version");
         SPARKPLANE_TRY(version_result);
         int64_t version = Row(version_result->get(), 0).Int(0);
@@ -399,7 +408,8 @@ class PgStore final : public Store {
 
   Result<std::vector<ClusterRecord>> ListClusters() override {
     return Run([&](Session& s) -> Result<std::vector<ClusterRecord>> {
-      auto result = s.Exec("SELECT id, state, region, created_at, updated_at FROM clusters ORDER BY created_at, id");
+      auto result = s.Exec(
+          "SELECT id, state, region, created_at, updated_at FROM clusters ORDER BY created_at, id");
       SPARKPLANE_TRY(result);
       return Rows(*result, ReadCluster);
     });
@@ -407,8 +417,9 @@ class PgStore final : public Store {
 
   Result<ClusterRecord> GetCluster(const std::string& id) override {
     return Run([&](Session& s) -> Result<ClusterRecord> {
-      auto result = s.Exec("SELECT id, state, region, created_at, updated_at FROM clusters WHERE id = $1",
-                           Params().Add(id));
+      auto result =
+          s.Exec("SELECT id, state, region, created_at, updated_at FROM clusters WHERE id = $1",
+                 Params().Add(id));
       SPARKPLANE_TRY(result);
       if (PQntuples(result->get()) == 0) {
         return Fail(ErrorCode::kNotFound, fmt::format("cluster '{}' not found", id));
@@ -419,8 +430,10 @@ class PgStore final : public Store {
 
   Status InsertCluster(const ClusterRecord& c) override {
     return Run([&](Session& s) -> Status {
-      return Done(s.Exec("INSERT INTO clusters (id, state, region, created_at, updated_at) VALUES ($1,$2,$3,$4,$5)",
-                         Params().Add(c.id).Add(c.state).Add(c.region).Add(c.created_at).Add(c.updated_at)));
+      return Done(s.Exec(
+          "INSERT INTO clusters (id, state, region, created_at, updated_at) VALUES "
+          "($1,$2,$3,$4,$5)",
+          Params().Add(c.id).Add(c.state).Add(c.region).Add(c.created_at).Add(c.updated_at)));
     });
   }
 
@@ -445,16 +458,24 @@ class PgStore final : public Store {
         Params app;
         app.Add(a.id).Add(a.internal_id).Add(a.cluster_id).Add(a.job_id).Add(a.display_name);
         app.Add(a.user_id).Add(a.submission_source).Add(a.app_type).Add(AppStateName(a.state));
-        app.Add(a.created_at).Add(a.updated_at).Add(a.started_at).Add(a.ended_at).Add(a.kill_requested_at);
-        app.Add(a.config_template_id).Add(a.request_json).Add(a.config_json).Add(a.config_sources_json);
+        app.Add(a.created_at)
+            .Add(a.updated_at)
+            .Add(a.started_at)
+            .Add(a.ended_at)
+            .Add(a.kill_requested_at);
+        app.Add(a.config_template_id)
+            .Add(a.request_json)
+            .Add(a.config_json)
+            .Add(a.config_sources_json);
         app.Add(a.error_message);
         app.Add(a.exit_code ? std::optional<int64_t>(*a.exit_code) : std::nullopt);
         app.Add(a.pid).Add(a.pid_start_ticks).Add(a.app_dir).Add(a.issues_json).Add(a.metrics_json);
         app.Add(a.cores);
-        SPARKPLANE_TRY(s.Exec(fmt::format("INSERT INTO apps ({}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,"
-                                          "$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)",
-                                          kAppColumns),
-                              app));
+        SPARKPLANE_TRY(s.Exec(
+            fmt::format("INSERT INTO apps ({}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,"
+                        "$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)",
+                        kAppColumns),
+            app));
         SPARKPLANE_TRY(s.Exec(
             "INSERT INTO jobs (cluster_id, id, display_name, created_at, updated_at, last_app_id) "
             "VALUES ($1, $2, $2, $3, $3, $4) ON CONFLICT (cluster_id, id) DO UPDATE SET "
@@ -464,16 +485,19 @@ class PgStore final : public Store {
       });
     });
     if (!done && done.error().code == ErrorCode::kAlreadyExists) {
-      return Fail(ErrorCode::kAlreadyExists, fmt::format("an app with id '{}' already exists", a.id), {"appId"});
+      return Fail(ErrorCode::kAlreadyExists,
+                  fmt::format("an app with id '{}' already exists", a.id), {"appId"});
     }
     return done;
   }
 
   Result<AppRecord> GetApp(const std::string& id) override {
     return Run([&](Session& s) -> Result<AppRecord> {
-      auto result = s.Exec(fmt::format("SELECT {} FROM apps WHERE id = $1", kAppColumns), Params().Add(id));
+      auto result =
+          s.Exec(fmt::format("SELECT {} FROM apps WHERE id = $1", kAppColumns), Params().Add(id));
       SPARKPLANE_TRY(result);
-      if (PQntuples(result->get()) == 0) return Fail(ErrorCode::kNotFound, fmt::format("app '{}' not found", id));
+      if (PQntuples(result->get()) == 0)
+        return Fail(ErrorCode::kNotFound, fmt::format("app '{}' not found", id));
       return ReadApp(Row(result->get(), 0));
     });
   }
@@ -492,12 +516,19 @@ class PgStore final : public Store {
         // FOR UPDATE makes the check and the update one compare-and-set against concurrent writers.
         auto current = s.Exec("SELECT state FROM apps WHERE id = $1 FOR UPDATE", Params().Add(id));
         SPARKPLANE_TRY(current);
-        if (PQntuples(current->get()) == 0) return Fail(ErrorCode::kNotFound, fmt::format("app '{}' not found", id));
+        if (PQntuples(current->get()) == 0)
+          return Fail(ErrorCode::kNotFound, fmt::format("app '{}' not found", id));
         auto from = ParseAppState(Row(current->get(), 0).Text(0)).value_or(AppState::kFailed);
         if (IsTerminal(from) || (t.from && *t.from != from)) return false;
         Params p;
-        p.Add(id).Add(AppStateName(t.to)).Add(t.at).Add(t.started_at).Add(t.ended_at).Add(t.kill_requested_at);
-        p.Add(t.error_message).Add(t.exit_code ? std::optional<int64_t>(*t.exit_code) : std::nullopt);
+        p.Add(id)
+            .Add(AppStateName(t.to))
+            .Add(t.at)
+            .Add(t.started_at)
+            .Add(t.ended_at)
+            .Add(t.kill_requested_at);
+        p.Add(t.error_message)
+            .Add(t.exit_code ? std::optional<int64_t>(*t.exit_code) : std::nullopt);
         p.Add(t.pid).Add(t.pid_start_ticks).Add(t.issues_json).Add(t.metrics_json).Add(t.cores);
         SPARKPLANE_TRY(s.Exec(
             "UPDATE apps SET state = $2, updated_at = $3, "
@@ -508,7 +539,9 @@ class PgStore final : public Store {
             "issues_json = COALESCE($11, issues_json), metrics_json = COALESCE($12, metrics_json), "
             "cores = COALESCE($13, cores) WHERE id = $1",
             p));
-        if (from != t.to) SPARKPLANE_TRY(AppendEvent(s, id, t.at, AppStateName(from), AppStateName(t.to), t.reason));
+        if (from != t.to)
+          SPARKPLANE_TRY(
+              AppendEvent(s, id, t.at, AppStateName(from), AppStateName(t.to), t.reason));
         return true;
       });
     });
@@ -516,10 +549,12 @@ class PgStore final : public Store {
 
   Result<JobRecord> GetJob(const std::string& cluster_id, const std::string& id) override {
     return Run([&](Session& s) -> Result<JobRecord> {
-      auto result = s.Exec(fmt::format("SELECT {} FROM jobs WHERE cluster_id = $1 AND id = $2", kJobColumns),
-                           Params().Add(cluster_id).Add(id));
+      auto result =
+          s.Exec(fmt::format("SELECT {} FROM jobs WHERE cluster_id = $1 AND id = $2", kJobColumns),
+                 Params().Add(cluster_id).Add(id));
       SPARKPLANE_TRY(result);
-      if (PQntuples(result->get()) == 0) return Fail(ErrorCode::kNotFound, fmt::format("job '{}' not found", id));
+      if (PQntuples(result->get()) == 0)
+        return Fail(ErrorCode::kNotFound, fmt::format("job '{}' not found", id));
       return ReadJob(Row(result->get(), 0));
     });
   }
@@ -532,8 +567,8 @@ class PgStore final : public Store {
     return Count(ListJobsSql(q, "", Dialect::kPostgres, true));
   }
 
-  Status SetJobConfig(const std::string& cluster_id, const std::string& job_id, const std::string& config_json,
-                      int64_t now) override {
+  Status SetJobConfig(const std::string& cluster_id, const std::string& job_id,
+                      const std::string& config_json, int64_t now) override {
     return Run([&](Session& s) -> Status {
       return Done(s.Exec(
           "INSERT INTO jobs (cluster_id, id, display_name, created_at, updated_at, config_json) "
@@ -545,22 +580,32 @@ class PgStore final : public Store {
 
   Status InsertTemplate(const TemplateRecord& t) override {
     auto done = Run([&](Session& s) -> Status {
-      return Done(s.Exec(
-          "INSERT INTO config_templates (cluster_id, id, display_name, config_json, created_at, updated_at) "
-          "VALUES ($1,$2,$3,$4,$5,$6)",
-          Params().Add(t.cluster_id).Add(t.id).Add(t.display_name).Add(t.config_json).Add(t.created_at).Add(t.updated_at)));
+      return Done(
+          s.Exec("INSERT INTO config_templates (cluster_id, id, display_name, config_json, "
+                 "created_at, updated_at) "
+                 "VALUES ($1,$2,$3,$4,$5,$6)",
+                 Params()
+                     .Add(t.cluster_id)
+                     .Add(t.id)
+                     .Add(t.display_name)
+                     .Add(t.config_json)
+                     .Add(t.created_at)
+                     .Add(t.updated_at)));
     });
     if (!done && done.error().code == ErrorCode::kAlreadyExists) {
-      return Fail(ErrorCode::kAlreadyExists, fmt::format("config template '{}' already exists", t.id), {"id"});
+      return Fail(ErrorCode::kAlreadyExists,
+                  fmt::format("config template '{}' already exists", t.id), {"id"});
     }
     return done;
   }
 
-  Result<TemplateRecord> GetTemplate(const std::string& cluster_id, const std::string& id) override {
+  Result<TemplateRecord> GetTemplate(const std::string& cluster_id,
+                                     const std::string& id) override {
     return Run([&](Session& s) -> Result<TemplateRecord> {
-      auto result = s.Exec(
-          fmt::format("SELECT {} FROM config_templates WHERE cluster_id = $1 AND id = $2", kTemplateColumns),
-          Params().Add(cluster_id).Add(id));
+      auto result =
+          s.Exec(fmt::format("SELECT {} FROM config_templates WHERE cluster_id = $1 AND id = $2",
+                             kTemplateColumns),
+                 Params().Add(cluster_id).Add(id));
       SPARKPLANE_TRY(result);
       if (PQntuples(result->get()) == 0) {
         return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", id));
@@ -570,11 +615,12 @@ class PgStore final : public Store {
   }
 
   Result<std::vector<TemplateRecord>> ListTemplates(const std::string& cluster_id) override {
-    return List(SqlQuery{fmt::format("SELECT {} FROM config_templates WHERE ($1 = '' OR cluster_id = $1) "
-                                     "ORDER BY created_at, id",
-                                     kTemplateColumns),
-                         {cluster_id}},
-                ReadTemplate);
+    return List(
+        SqlQuery{fmt::format("SELECT {} FROM config_templates WHERE ($1 = '' OR cluster_id = $1) "
+                             "ORDER BY created_at, id",
+                             kTemplateColumns),
+                 {cluster_id}},
+        ReadTemplate);
   }
 
   Status ReplaceTemplate(const TemplateRecord& t) override {
@@ -582,9 +628,15 @@ class PgStore final : public Store {
       auto changed = s.Affected(
           "UPDATE config_templates SET display_name = $1, config_json = $2, updated_at = $3 "
           "WHERE cluster_id = $4 AND id = $5",
-          Params().Add(t.display_name).Add(t.config_json).Add(t.updated_at).Add(t.cluster_id).Add(t.id));
+          Params()
+              .Add(t.display_name)
+              .Add(t.config_json)
+              .Add(t.updated_at)
+              .Add(t.cluster_id)
+              .Add(t.id));
       SPARKPLANE_TRY(changed);
-      if (*changed == 0) return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", t.id));
+      if (*changed == 0)
+        return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", t.id));
       return Ok();
     });
   }
@@ -594,7 +646,8 @@ class PgStore final : public Store {
       auto changed = s.Affected("DELETE FROM config_templates WHERE cluster_id = $1 AND id = $2",
                                 Params().Add(cluster_id).Add(id));
       SPARKPLANE_TRY(changed);
-      if (*changed == 0) return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", id));
+      if (*changed == 0)
+        return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", id));
       return Ok();
     });
   }
@@ -663,8 +716,9 @@ class PgStore final : public Store {
 
   static Status AppendEvent(Session& s, std::string_view app_id, int64_t at, std::string_view from,
                             std::string_view to, std::string_view reason) {
-    return Done(s.Exec("INSERT INTO app_events (app_id, at, from_state, to_state, reason) VALUES ($1,$2,$3,$4,$5)",
-                       Params().Add(app_id).Add(at).Add(from).Add(to).Add(reason)));
+    return Done(s.Exec(
+        "INSERT INTO app_events (app_id, at, from_state, to_state, reason) VALUES ($1,$2,$3,$4,$5)",
+        Params().Add(app_id).Add(at).Add(from).Add(to).Add(reason)));
   }
 
   std::string url_;

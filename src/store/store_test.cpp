@@ -1,3 +1,7 @@
+#include "store/store.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <libpq-fe.h>
 
 #include <atomic>
@@ -6,11 +10,7 @@
 #include <filesystem>
 #include <thread>
 
-#include <fmt/format.h>
-#include <gtest/gtest.h>
-
 #include "common/util.hpp"
-#include "store/store.hpp"
 
 namespace sparkplane::store {
 namespace {
@@ -23,7 +23,8 @@ namespace {
     PQfinish(conn);
     return ::testing::AssertionFailure() << "connect: " << message;
   }
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
   PGresult* result = PQexec(conn, sql.c_str());
   auto status = PQresultStatus(result);
   std::string message = PQresultErrorMessage(result);
@@ -36,12 +37,14 @@ namespace {
 }
 
 // `dsn` (URL or key=value form) with extra connection settings appended.
-std::string WithSettings(const std::string& dsn, const std::string& search_path, const std::string& app_name) {
+std::string WithSettings(const std::string& dsn, const std::string& search_path,
+                         const std::string& app_name) {
   if (dsn.starts_with("postgresql://") || dsn.starts_with("postgres://")) {
     return fmt::format("{}{}options=-csearch_path%3D{}&application_name={}", dsn,
                        dsn.find('?') == std::string::npos ? "?" : "&", search_path, app_name);
   }
-  return fmt::format("{} options='-csearch_path={}' application_name={}", dsn, search_path, app_name);
+  return fmt::format("{} options='-csearch_path={}' application_name={}", dsn, search_path,
+                     app_name);
 }
 
 // The same suite against every backend: "sqlite" (a file in a temp folder) and "postgres" (a
@@ -51,7 +54,9 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     if (IsPostgres()) {
       const char* dsn = std::getenv("PG_TEST_DSN");
-      if (!dsn || !*dsn) GTEST_SKIP() << "PG_TEST_DSN is unset (export PG_TEST_DSN=$(scripts/pg-test-server.sh start))";
+      if (!dsn || !*dsn)
+        GTEST_SKIP()
+            << "PG_TEST_DSN is unset (export PG_TEST_DSN=$(scripts/pg-test-server.sh start))";
       admin_dsn_ = dsn;
       schema_ = "sp_test_" + RandomHex(8);
       ASSERT_TRUE(PgAdmin(admin_dsn_, "CREATE SCHEMA " + schema_));
@@ -73,14 +78,16 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
   bool IsPostgres() const { return GetParam() == "postgres"; }
   // Another store on the same database; `name` tags its PostgreSQL sessions (application_name).
   Result<std::unique_ptr<Store>> Open(const std::string& name = "main") {
-    if (IsPostgres()) return OpenPostgresStore(WithSettings(admin_dsn_, schema_, schema_ + "_" + name));
+    if (IsPostgres())
+      return OpenPostgresStore(WithSettings(admin_dsn_, schema_, schema_ + "_" + name));
     return OpenSqliteStore((dir_ / "db.sqlite").string());
   }
   // Ends every server session of the store opened as `name`, as a server restart would.
   void TerminateSessions(const std::string& name) {
-    ASSERT_TRUE(PgAdmin(admin_dsn_, fmt::format("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
-                                                "WHERE application_name = '{}_{}'",
-                                                schema_, name)));
+    ASSERT_TRUE(PgAdmin(admin_dsn_,
+                        fmt::format("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+                                    "WHERE application_name = '{}_{}'",
+                                    schema_, name)));
   }
   AppRecord App(std::string id, int64_t created) {
     AppRecord a;
@@ -122,7 +129,11 @@ TEST_P(StoreTest, InsertGetAndDuplicate) {
 
 TEST_P(StoreTest, TerminalStatesNeverChange) {
   ASSERT_TRUE(store_->InsertApp(App("a1", 10)).has_value());
-  AppTransition run{.to = AppState::kRunning, .from = AppState::kPending, .at = 20, .started_at = 20, .pid = 1234};
+  AppTransition run{.to = AppState::kRunning,
+                    .from = AppState::kPending,
+                    .at = 20,
+                    .started_at = 20,
+                    .pid = 1234};
   EXPECT_TRUE(store_->TransitionApp("a1", run).value());
   EXPECT_FALSE(store_->TransitionApp("a1", run).value()) << "from no longer matches";
   AppTransition done{.to = AppState::kCompleted, .at = 30, .ended_at = 30, .exit_code = 0};
@@ -173,9 +184,17 @@ TEST_P(StoreTest, KeysetPaginationWalksWithoutGapsOrDuplicates) {
     a.submission_source = i % 7 == 0 ? "jupyter-enterprise-gateway" : "public-api";
     ASSERT_TRUE(store_->InsertApp(a).has_value());
     if (i % 4 == 0) {
-      ASSERT_TRUE(store_->TransitionApp(a.id, {.to = AppState::kRunning, .at = a.updated_at, .started_at = 100 + i}).value());
+      ASSERT_TRUE(
+          store_
+              ->TransitionApp(a.id,
+                              {.to = AppState::kRunning, .at = a.updated_at, .started_at = 100 + i})
+              .value());
       if (i % 8 == 0) {
-        ASSERT_TRUE(store_->TransitionApp(a.id, {.to = AppState::kCompleted, .at = a.updated_at, .ended_at = 100 + i + (i * 37) % 500}).value());
+        ASSERT_TRUE(store_
+                        ->TransitionApp(a.id, {.to = AppState::kCompleted,
+                                               .at = a.updated_at,
+                                               .ended_at = 100 + i + (i * 37) % 500})
+                        .value());
       }
     }
   }
@@ -185,7 +204,10 @@ TEST_P(StoreTest, KeysetPaginationWalksWithoutGapsOrDuplicates) {
       {.states = {AppState::kCompleted, AppState::kRunning}},
       {.job_id = "etl", .submission_source = "public-api", .descending = true},
       {.search_term = "app-01", .min_created_at = 1100, .max_created_at = 1800},
-      {.min_updated_at = 5100, .max_updated_at = 5900, .order_by = AppOrderBy::kDuration, .descending = true},
+      {.min_updated_at = 5100,
+       .max_updated_at = 5900,
+       .order_by = AppOrderBy::kDuration,
+       .descending = true},
       {.states = {AppState::kCompleted}, .order_by = AppOrderBy::kDuration},
   };
   for (size_t qi = 0; qi < queries.size(); ++qi) {
@@ -245,7 +267,8 @@ TEST_P(StoreTest, TemplatesAndJobConfigs) {
   ASSERT_TRUE(store_->DeleteTemplate("osc-1", "small").has_value());
   EXPECT_EQ(store_->DeleteTemplate("osc-1", "small").error().code, ErrorCode::kNotFound);
 
-  ASSERT_TRUE(store_->SetJobConfig("osc-1", "nightly", R"({"sparkConf":{"a":"b"}})", 5).has_value());
+  ASSERT_TRUE(
+      store_->SetJobConfig("osc-1", "nightly", R"({"sparkConf":{"a":"b"}})", 5).has_value());
   EXPECT_EQ(store_->GetJob("osc-1", "nightly")->config_json, R"({"sparkConf":{"a":"b"}})");
   ASSERT_TRUE(store_->InsertApp(App("n1", 10)).has_value());  // job-a, untouched
   ASSERT_TRUE(store_->SetJobConfig("osc-1", "nightly", "", 6).has_value());
@@ -263,7 +286,8 @@ TEST_P(StoreTest, ConcurrentWritersTransitionOnce) {
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
       auto done = store_->TransitionApp(
-          "race", {.to = AppState::kRunning, .from = AppState::kPending, .at = 20 + i, .pid = 100 + i});
+          "race",
+          {.to = AppState::kRunning, .from = AppState::kPending, .at = 20 + i, .pid = 100 + i});
       if (!done) {
         ++failed;
       } else if (*done) {
@@ -283,7 +307,8 @@ TEST_P(StoreTest, ConcurrentWritersTransitionOnce) {
 }
 
 TEST_P(StoreTest, SchedulerLeaseIsExclusiveAndPassesOn) {
-  if (!IsPostgres()) GTEST_SKIP() << "an embedded database has one process, which always holds the lease";
+  if (!IsPostgres())
+    GTEST_SKIP() << "an embedded database has one process, which always holds the lease";
   auto first = Open("first");
   auto second = Open("second");
   ASSERT_TRUE(first.has_value()) << first.error().message;
@@ -319,7 +344,8 @@ TEST_P(StoreTest, LostSessionsLoseTheLeaseAndReconnect) {
   auto app = (*first)->GetApp("a1");
   ASSERT_TRUE(app.has_value()) << app.error().message;
   TerminateSessions("first");
-  EXPECT_TRUE((*first)->InsertApp(App("a2", 20)).has_value()) << "a write after the pool's sessions died";
+  EXPECT_TRUE((*first)->InsertApp(App("a2", 20)).has_value())
+      << "a write after the pool's sessions died";
   EXPECT_EQ((*first)->CountApps({}).value(), 2);
 }
 
@@ -333,7 +359,8 @@ TEST_P(StoreTest, ConcurrentStartsMigrateOnce) {
     for (int i = 0; i < 3; ++i) opened.emplace_back(Fail(ErrorCode::kInternal, "not run"));
     std::vector<std::thread> threads;
     for (size_t i = 0; i < opened.size(); ++i) {
-      threads.emplace_back([&, i] { opened[i] = OpenPostgresStore(WithSettings(admin_dsn_, schema, schema)); });
+      threads.emplace_back(
+          [&, i] { opened[i] = OpenPostgresStore(WithSettings(admin_dsn_, schema, schema)); });
     }
     for (auto& t : threads) t.join();
     for (auto& o : opened) {
@@ -347,7 +374,8 @@ TEST_P(StoreTest, ConcurrentStartsMigrateOnce) {
 
 TEST_P(StoreTest, NewerSchemaIsRefused) {
   if (!IsPostgres()) GTEST_SKIP() << "PostgreSQL only";
-  ASSERT_TRUE(PgAdmin(admin_dsn_, fmt::format("INSERT INTO {}.schema_version VALUES (99)", schema_)));
+  ASSERT_TRUE(
+      PgAdmin(admin_dsn_, fmt::format("INSERT INTO {}.schema_version VALUES (99)", schema_)));
   auto opened = Open("again");
   ASSERT_FALSE(opened.has_value());
   EXPECT_EQ(opened.error().code, ErrorCode::kFailedPrecondition);
