@@ -108,7 +108,33 @@ error_code ReadBool(od::value v, bool& out) {
   return simdjson::SUCCESS;
 }
 
-// Strings; null becomes absent (returns false in `present`).
+// Calls fn(key, value) for each field of object `v` (keys raw, see RawKey).
+template <class Fn>
+error_code ForEachField(od::value v, Fn&& fn) {
+  od::object obj;
+  EL_TRY(v.get_object().get(obj));
+  for (auto f : obj) {
+    od::field field;
+    EL_TRY(std::move(f).get(field));
+    EL_TRY(fn(RawKey(field), field.value()));
+  }
+  return simdjson::SUCCESS;
+}
+
+// Calls fn(element) for each element of array `v`.
+template <class Fn>
+error_code ForEachElement(od::value v, Fn&& fn) {
+  od::array arr;
+  EL_TRY(v.get_array().get(arr));
+  for (auto e : arr) {
+    od::value element;
+    EL_TRY(std::move(e).get(element));
+    EL_TRY(fn(element));
+  }
+  return simdjson::SUCCESS;
+}
+
+// Strings; null becomes empty.
 error_code ReadString(od::value v, std::string& out) {
   od::json_type type;
   EL_TRY(v.type().get(type));
@@ -169,35 +195,25 @@ error_code ReadStringMap(od::value v, std::vector<std::pair<std::string, std::st
 
 error_code ReadIntArray(od::value v, std::vector<int32_t>& out) {
   out.clear();
-  od::array arr;
-  EL_TRY(v.get_array().get(arr));
-  for (auto e : arr) {
-    od::value ev;
-    EL_TRY(std::move(e).get(ev));
-    int32_t x;
-    EL_TRY(ReadInt32(ev, x));
+  return ForEachElement(v, [&](od::value e) {
+    int32_t x = 0;
+    EL_TRY(ReadInt32(e, x));
     out.push_back(x);
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 error_code ReadExecutorMetrics(od::value v, ExecutorMetricValues& out, uint64_t& unknown) {
   out.fill(0);
-  od::object obj;
-  EL_TRY(v.get_object().get(obj));
-  for (auto f : obj) {
-    od::field field;
-    EL_TRY(std::move(f).get(field));
-    std::string_view key = RawKey(field);
+  return ForEachField(v, [&](std::string_view key, od::value val) {
     size_t i = 0;
     while (i < kExecutorMetricCount && kExecutorMetricNames[i] != key) ++i;
     if (i == kExecutorMetricCount) {
       ++unknown;
-      continue;
+      return simdjson::SUCCESS;
     }
-    EL_TRY(ReadInt(field.value(), out[i]));
-  }
-  return simdjson::SUCCESS;
+    return ReadInt(val, out[i]);
+  });
 }
 
 // Views into the parser's buffers; valid until the next line is parsed.
@@ -297,46 +313,31 @@ std::vector<AccumulableUpdate> VisibleAccumulables(const std::vector<Accum>& acc
   return out;
 }
 
-struct RddInfoJson {
-  RddInfo info;
-};
-
 error_code ReadStorageLevel(od::value v, RddInfo& rdd) {
-  od::object obj;
-  EL_TRY(v.get_object().get(obj));
-  for (auto f : obj) {
-    od::field field;
-    EL_TRY(std::move(f).get(field));
-    std::string_view key = RawKey(field);
-    if (Is(key, "Use Disk")) EL_TRY(ReadBool(field.value(), rdd.use_disk));
-    else if (Is(key, "Use Memory")) EL_TRY(ReadBool(field.value(), rdd.use_memory));
-    else if (Is(key, "Use Off Heap")) EL_TRY(ReadBool(field.value(), rdd.use_off_heap));
-    else if (Is(key, "Deserialized")) EL_TRY(ReadBool(field.value(), rdd.deserialized));
-    else if (Is(key, "Replication")) EL_TRY(ReadInt32(field.value(), rdd.replication));
-  }
-  return simdjson::SUCCESS;
+  return ForEachField(v, [&](std::string_view key, od::value val) {
+    if (Is(key, "Use Disk")) return ReadBool(val, rdd.use_disk);
+    if (Is(key, "Use Memory")) return ReadBool(val, rdd.use_memory);
+    if (Is(key, "Use Off Heap")) return ReadBool(val, rdd.use_off_heap);
+    if (Is(key, "Deserialized")) return ReadBool(val, rdd.deserialized);
+    if (Is(key, "Replication")) return ReadInt32(val, rdd.replication);
+    return simdjson::SUCCESS;
+  });
 }
 
 error_code ReadRddInfos(od::value v, std::vector<RddInfo>& out) {
   out.clear();
-  od::array arr;
-  EL_TRY(v.get_array().get(arr));
-  for (auto e : arr) {
-    od::object obj;
-    EL_TRY(e.get_object().get(obj));
+  return ForEachElement(v, [&](od::value e) {
     RddInfo rdd;
-    for (auto f : obj) {
-      od::field field;
-      EL_TRY(std::move(f).get(field));
-      std::string_view key = RawKey(field);
-      if (Is(key, "RDD ID")) EL_TRY(ReadInt32(field.value(), rdd.id));
-      else if (Is(key, "Name")) EL_TRY(ReadString(field.value(), rdd.name));
-      else if (Is(key, "Number of Partitions")) EL_TRY(ReadInt32(field.value(), rdd.num_partitions));
-      else if (Is(key, "Storage Level")) EL_TRY(ReadStorageLevel(field.value(), rdd));
-    }
+    EL_TRY(ForEachField(e, [&](std::string_view key, od::value val) {
+      if (Is(key, "RDD ID")) return ReadInt32(val, rdd.id);
+      if (Is(key, "Name")) return ReadString(val, rdd.name);
+      if (Is(key, "Number of Partitions")) return ReadInt32(val, rdd.num_partitions);
+      if (Is(key, "Storage Level")) return ReadStorageLevel(val, rdd);
+      return simdjson::SUCCESS;
+    }));
     out.push_back(std::move(rdd));
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 struct StageInfoJson {
@@ -614,27 +615,31 @@ struct TaskEndReasonJson {
   }
 };
 
+error_code ReadBlockManagerId(od::value v, std::string& executor, std::string& host,
+                              int64_t& port) {
+  return ForEachField(v, [&](std::string_view key, od::value val) {
+    if (Is(key, "Executor ID")) return ReadString(val, executor);
+    if (Is(key, "Host")) return ReadString(val, host);
+    if (Is(key, "Port")) return ReadInt(val, port);
+    return simdjson::SUCCESS;
+  });
+}
+
 error_code ReadStackTrace(od::value v, TaskEndReasonJson& r) {
-  od::array arr;
-  EL_TRY(v.get_array().get(arr));
-  for (auto e : arr) {
-    od::object obj;
-    EL_TRY(e.get_object().get(obj));
+  return ForEachElement(v, [&](od::value e) {
     std::array<std::string, 3> frame;
     int64_t line = -1;
-    for (auto f : obj) {
-      od::field field;
-      EL_TRY(std::move(f).get(field));
-      std::string_view key = RawKey(field);
-      if (Is(key, "Declaring Class")) EL_TRY(ReadString(field.value(), frame[0]));
-      else if (Is(key, "Method Name")) EL_TRY(ReadString(field.value(), frame[1]));
-      else if (Is(key, "File Name")) EL_TRY(ReadString(field.value(), frame[2]));
-      else if (Is(key, "Line Number")) EL_TRY(ReadInt(field.value(), line));
-    }
+    EL_TRY(ForEachField(e, [&](std::string_view key, od::value val) {
+      if (Is(key, "Declaring Class")) return ReadString(val, frame[0]);
+      if (Is(key, "Method Name")) return ReadString(val, frame[1]);
+      if (Is(key, "File Name")) return ReadString(val, frame[2]);
+      if (Is(key, "Line Number")) return ReadInt(val, line);
+      return simdjson::SUCCESS;
+    }));
     r.frames.push_back(std::move(frame));
     r.frame_lines.push_back(line);
-  }
-  return simdjson::SUCCESS;
+    return simdjson::SUCCESS;
+  });
 }
 
 error_code ReadTaskEndReason(od::value v, TaskEndReasonJson& r) {
@@ -675,17 +680,8 @@ error_code ReadTaskEndReason(od::value v, TaskEndReasonJson& r) {
       od::json_type type;
       EL_TRY(val.type().get(type));
       if (type == od::json_type::object) {
-        od::object bm;
-        EL_TRY(val.get_object().get(bm));
         r.have_bm = true;
-        for (auto bf : bm) {
-          od::field bfield;
-          EL_TRY(std::move(bf).get(bfield));
-          std::string_view bkey = RawKey(bfield);
-          if (Is(bkey, "Executor ID")) EL_TRY(ReadString(bfield.value(), r.bm_executor));
-          else if (Is(bkey, "Host")) EL_TRY(ReadString(bfield.value(), r.bm_host));
-          else if (Is(bkey, "Port")) EL_TRY(ReadInt(bfield.value(), r.bm_port));
-        }
+        EL_TRY(ReadBlockManagerId(val, r.bm_executor, r.bm_host, r.bm_port));
       }
     }
   }
@@ -1182,20 +1178,35 @@ error_code ReadResourceRequests(od::value v, std::vector<ResourceRequest>& out) 
     EL_TRY(field.unescaped_key().get(name));
     ResourceRequest r;
     r.name.assign(name);
-    od::object ro;
-    EL_TRY(field.value().get_object().get(ro));
-    for (auto rf : ro) {
-      od::field rfield;
-      EL_TRY(std::move(rf).get(rfield));
-      std::string_view key = RawKey(rfield);
-      if (Is(key, "Resource Name")) EL_TRY(ReadString(rfield.value(), r.name));
-      else if (Is(key, "Amount")) EL_TRY(rfield.value().get_double().get(r.amount));
-      else if (Is(key, "Discovery Script")) EL_TRY(ReadString(rfield.value(), r.discovery_script));
-      else if (Is(key, "Vendor")) EL_TRY(ReadString(rfield.value(), r.vendor));
-    }
+    EL_TRY(ForEachField(field.value(), [&](std::string_view key, od::value val) {
+      if (Is(key, "Resource Name")) return ReadString(val, r.name);
+      if (Is(key, "Amount")) return val.get_double().get(r.amount);
+      if (Is(key, "Discovery Script")) return ReadString(val, r.discovery_script);
+      if (Is(key, "Vendor")) return ReadString(val, r.vendor);
+      return simdjson::SUCCESS;
+    }));
     out.push_back(std::move(r));
   }
   return simdjson::SUCCESS;
+}
+
+// {name: {"name": ..., "addresses": [...]}} as written in ExecutorInfo.
+error_code ReadResources(od::value v, std::vector<ResourceInfo>& out) {
+  return ForEachField(v, [&](std::string_view, od::value rv) {
+    ResourceInfo ri;
+    EL_TRY(ForEachField(rv, [&](std::string_view key, od::value val) {
+      if (Is(key, "name")) return ReadString(val, ri.name);
+      if (!Is(key, "addresses")) return simdjson::SUCCESS;
+      return ForEachElement(val, [&](od::value a) {
+        std::string address;
+        EL_TRY(ReadString(a, address));
+        ri.addresses.push_back(std::move(address));
+        return simdjson::SUCCESS;
+      });
+    }));
+    out.push_back(std::move(ri));
+    return simdjson::SUCCESS;
+  });
 }
 
 error_code AppBuilder::Impl::OnResourceProfile(od::object& obj) {
@@ -1222,48 +1233,15 @@ error_code AppBuilder::Impl::OnExecutorAdded(od::object& obj) {
     if (Is(key, "Timestamp")) EL_TRY(ReadInt(val, time));
     else if (Is(key, "Executor ID")) EL_TRY(ReadString(val, id));
     else if (Is(key, "Executor Info")) {
-      od::object info;
-      EL_TRY(val.get_object().get(info));
-      for (auto inf : info) {
-        od::field ifield;
-        EL_TRY(std::move(inf).get(ifield));
-        std::string_view ikey = RawKey(ifield);
-        od::value ival = ifield.value();
-        if (Is(ikey, "Host")) EL_TRY(ReadString(ival, host));
-        else if (Is(ikey, "Total Cores")) EL_TRY(ReadInt32(ival, cores));
-        else if (Is(ikey, "Log Urls")) EL_TRY(ReadStringMap(ival, logs));
-        else if (Is(ikey, "Attributes")) EL_TRY(ReadStringMap(ival, attributes));
-        else if (Is(ikey, "Resource Profile Id")) EL_TRY(ReadInt32(ival, rp_id));
-        else if (Is(ikey, "Resources")) {
-          od::object ro;
-          EL_TRY(ival.get_object().get(ro));
-          for (auto rf : ro) {
-            od::field rfield;
-            EL_TRY(std::move(rf).get(rfield));
-            ResourceInfo ri;
-            od::object rio;
-            EL_TRY(rfield.value().get_object().get(rio));
-            for (auto xf : rio) {
-              od::field xfield;
-              EL_TRY(std::move(xf).get(xfield));
-              std::string_view xkey = RawKey(xfield);
-              if (Is(xkey, "name")) EL_TRY(ReadString(xfield.value(), ri.name));
-              else if (Is(xkey, "addresses")) {
-                od::array arr;
-                EL_TRY(xfield.value().get_array().get(arr));
-                for (auto a : arr) {
-                  od::value av;
-                  EL_TRY(std::move(a).get(av));
-                  std::string s;
-                  EL_TRY(ReadString(av, s));
-                  ri.addresses.push_back(std::move(s));
-                }
-              }
-            }
-            resources.push_back(std::move(ri));
-          }
-        }
-      }
+      EL_TRY(ForEachField(val, [&](std::string_view ikey, od::value ival) {
+        if (Is(ikey, "Host")) return ReadString(ival, host);
+        if (Is(ikey, "Total Cores")) return ReadInt32(ival, cores);
+        if (Is(ikey, "Log Urls")) return ReadStringMap(ival, logs);
+        if (Is(ikey, "Attributes")) return ReadStringMap(ival, attributes);
+        if (Is(ikey, "Resource Profile Id")) return ReadInt32(ival, rp_id);
+        if (Is(ikey, "Resources")) return ReadResources(ival, resources);
+        return simdjson::SUCCESS;
+      }));
     } else ++unknown;
   }
   Executor& e = GetOrCreateExecutor(id, time);
@@ -1310,18 +1288,8 @@ error_code AppBuilder::Impl::OnBlockManager(od::object& obj, bool added) {
   std::string exec_id, host;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Block Manager ID")) {
-      od::object bm;
-      EL_TRY(val.get_object().get(bm));
-      for (auto bf : bm) {
-        od::field bfield;
-        EL_TRY(std::move(bf).get(bfield));
-        std::string_view bkey = RawKey(bfield);
-        if (Is(bkey, "Executor ID")) EL_TRY(ReadString(bfield.value(), exec_id));
-        else if (Is(bkey, "Host")) EL_TRY(ReadString(bfield.value(), host));
-        else if (Is(bkey, "Port")) EL_TRY(ReadInt(bfield.value(), port));
-      }
-    } else if (Is(key, "Maximum Memory")) EL_TRY(ReadInt(val, max_mem));
+    if (Is(key, "Block Manager ID")) EL_TRY(ReadBlockManagerId(val, exec_id, host, port));
+    else if (Is(key, "Maximum Memory")) EL_TRY(ReadInt(val, max_mem));
     else if (Is(key, "Timestamp")) EL_TRY(ReadInt(val, time));
     else if (Is(key, "Maximum Onheap Memory")) {
       int64_t x;
@@ -1443,13 +1411,9 @@ error_code AppBuilder::Impl::OnJobEnd(od::object& obj) {
     if (Is(key, "Job ID")) EL_TRY(ReadInt32(val, job_id));
     else if (Is(key, "Completion Time")) EL_TRY(ReadInt(val, time));
     else if (Is(key, "Job Result")) {
-      od::object r;
-      EL_TRY(val.get_object().get(r));
-      for (auto rf : r) {
-        od::field rfield;
-        EL_TRY(std::move(rf).get(rfield));
-        if (RawKey(rfield) == "Result") EL_TRY(ReadString(rfield.value(), result));
-      }
+      EL_TRY(ForEachField(val, [&](std::string_view rkey, od::value rval) {
+        return Is(rkey, "Result") ? ReadString(rval, result) : simdjson::SUCCESS;
+      }));
     } else ++unknown;
   }
   auto it = model.jobs.find(job_id);
@@ -1813,23 +1777,18 @@ error_code AppBuilder::Impl::OnExecutorMetricsUpdate(od::object& obj) {
     od::value val = field.value();
     if (Is(key, "Executor ID")) EL_TRY(ReadString(val, exec_id));
     else if (Is(key, "Executor Metrics Updated")) {
-      od::array arr;
-      EL_TRY(val.get_array().get(arr));
-      for (auto e : arr) {
-        od::object uo;
-        EL_TRY(e.get_object().get(uo));
+      EL_TRY(ForEachElement(val, [&](od::value e) {
         int32_t sid = 0, sat = 0;
         ExecutorMetricValues m{};
-        for (auto uf : uo) {
-          od::field ufield;
-          EL_TRY(std::move(uf).get(ufield));
-          std::string_view ukey = RawKey(ufield);
-          if (Is(ukey, "Stage ID")) EL_TRY(ReadInt32(ufield.value(), sid));
-          else if (Is(ukey, "Stage Attempt ID")) EL_TRY(ReadInt32(ufield.value(), sat));
-          else if (Is(ukey, "Executor Metrics")) EL_TRY(ReadExecutorMetrics(ufield.value(), m, unknown));
-        }
+        EL_TRY(ForEachField(e, [&](std::string_view ukey, od::value uval) {
+          if (Is(ukey, "Stage ID")) return ReadInt32(uval, sid);
+          if (Is(ukey, "Stage Attempt ID")) return ReadInt32(uval, sat);
+          if (Is(ukey, "Executor Metrics")) return ReadExecutorMetrics(uval, m, unknown);
+          return simdjson::SUCCESS;
+        }));
         updates.emplace_back(sid, sat, m);
-      }
+        return simdjson::SUCCESS;
+      }));
     } else if (Is(key, "Metrics Updated")) {
     } else ++unknown;
   }
@@ -1910,16 +1869,12 @@ error_code AppBuilder::Impl::OnMiscProcess(od::object& obj) {
     if (Is(key, "time")) EL_TRY(ReadInt(val, p.add_time));
     else if (Is(key, "processId")) EL_TRY(ReadString(val, p.id));
     else if (Is(key, "info")) {
-      od::object io;
-      EL_TRY(val.get_object().get(io));
-      for (auto inf : io) {
-        od::field ifield;
-        EL_TRY(std::move(inf).get(ifield));
-        std::string_view ikey = RawKey(ifield);
-        if (Is(ikey, "hostPort")) EL_TRY(ReadString(ifield.value(), p.host_port));
-        else if (Is(ikey, "cores")) EL_TRY(ReadInt32(ifield.value(), p.cores));
-        else if (Is(ikey, "logUrlInfo")) EL_TRY(ReadStringMap(ifield.value(), p.logs));
-      }
+      EL_TRY(ForEachField(val, [&](std::string_view ikey, od::value ival) {
+        if (Is(ikey, "hostPort")) return ReadString(ival, p.host_port);
+        if (Is(ikey, "cores")) return ReadInt32(ival, p.cores);
+        if (Is(ikey, "logUrlInfo")) return ReadStringMap(ival, p.logs);
+        return simdjson::SUCCESS;
+      }));
     } else ++unknown;
   }
   model.misc_processes[p.id] = std::move(p);
