@@ -130,13 +130,18 @@ class SparkplanePolicy : public Policy {
     for (auto it = held_.begin(); it != held_.end();) {
       auto& holds = it->second;
       std::erase_if(holds, [&](const std::pair<int, Resources>& h) {
-        return s.Nodes()[it->first].terminated || ReservationOver(s, h.first);
+        return s.Nodes()[it->first].terminated || ReservationOver(s, h.first) ||
+               s.Now() >= hold_since_[h.first] + options_.hold_timeout_s;
       });
       it = holds.empty() ? held_.erase(it) : std::next(it);
     }
   }
 
-  void Hold(int node, int app, const Resources& room) {
+  void Hold(SimState& s, int node, int app, const Resources& room) {
+    if (!hold_since_.count(app)) {
+      hold_since_[app] = s.Now();
+      s.WakeAt(s.Now() + options_.hold_timeout_s);
+    }
     auto& holds = held_[node];
     auto h = std::find_if(holds.begin(), holds.end(), [&](const auto& x) { return x.first == app; });
     if (h == holds.end()) {
@@ -147,7 +152,8 @@ class SparkplanePolicy : public Policy {
   }
 
   // An app's reservation ends once its driver runs and none of its executors is still waiting
-  // to be requested, or when its driver cannot be scheduled at all.
+  // to be requested, or when its driver cannot be scheduled at all (or after
+  // hold_timeout_s, e.g. when the driver's group is at max_nodes).
   bool ReservationOver(const SimState& s, int app) const {
     bool waiting = false, driver_started = false, driver_gone = false;
     for (int q : app_pods_[app]) {
@@ -200,7 +206,7 @@ class SparkplanePolicy : public Policy {
     PassResult pass = scheduler_.Pass(views, pods);
     for (auto [i, v] : pass.placements) {
       if (static_cast<size_t>(i) >= real) {  // placeholder: hold the room it was given
-        Hold(node_ids[v], pods[i].app, pods[i].request);
+        Hold(s, node_ids[v], pods[i].app, pods[i].request);
         continue;
       }
       Remember(s, pending[i], views[v].group);
@@ -248,7 +254,7 @@ class SparkplanePolicy : public Policy {
           if (static_cast<size_t>(i) < real) {
             s.Bind(pending[i], node);
           } else {
-            Hold(node, pods[i].app, pods[i].request);
+            Hold(s, node, pods[i].app, pods[i].request);
           }
         }
       }
@@ -508,6 +514,7 @@ class SparkplanePolicy : public Policy {
   // Room held for executors planned with their driver, on existing or newly launched nodes:
   // node → (app, room). Other pods see a node's free room minus its holds.
   std::map<int, std::vector<std::pair<int, Resources>>> held_;
+  std::map<int, double> hold_since_;  // app → when its first hold was taken
   std::map<int, int> replacing_;  // under-used node → its booting replacement
   std::set<int> reserved_;
 };

@@ -16,6 +16,7 @@ namespace sparkplane::fleet {
 struct SparkplanePolicyOptions {
   // Plan nodes for an app's executors when its driver is scheduled, so they boot together.
   bool provision_executors_with_driver = true;
+  double hold_timeout_s = 600;  // room held for an app's executors is released after this
   double headroom_fraction = 0.05;  // Ocean's automatic headroom default: 5% of requested
   Resources headroom_manual{};      // added on top, per group
   double empty_ttl_s = 60;          // remove an empty node after this long
