@@ -30,14 +30,19 @@ running() {
 
 dsn() { echo "postgresql://postgres@127.0.0.1:$(cat "$dir/port")/postgres"; }
 
+# A port nothing listens on (bash only: no python on a bare machine). Racy by nature; start
+# retries with another port when the server cannot bind.
 free_port() {
-  python3 - <<'EOF'
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
-EOF
+  local port
+  for _ in $(seq 100); do
+    port=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return
+    fi
+  done
+  log "no free port found"
+  exit 1
 }
 
 start() {
