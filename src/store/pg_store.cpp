@@ -652,26 +652,37 @@ class PgStore final : public Store {
     });
   }
 
-  // The lease is a session-level advisory lock held by lease_conn_. A round trip on every call
-  // proves the session, and so the lock, is still alive; when it is not, the lease is reported
-  // lost once and re-acquired (if free) on the next call. A dead holder's session ends when its
-  // socket closes (or TCP keepalive gives up), which frees the lock for another replica.
+  // The lease is a session-level advisory lock on lease_conn_, a connection kept open whether
+  // or not it holds the lock (so replicas waiting for the lease do not reconnect on every call).
+  // A holder proves on every call, with one round trip, that its session and so the lock are
+  // still alive; when they are not, it reports the lease lost and tries again on the next call.
+  // A dead holder's session ends when its socket closes (or TCP keepalive gives up), which
+  // frees the lock for another replica.
   Result<bool> HoldsSchedulerLease() override {
     std::lock_guard lock(lease_mutex_);
-    if (lease_conn_) {
-      Session s(lease_conn_.get());
-      if (s.Exec("SELECT 1")) return true;
+    if (lease_conn_ && lease_held_) {
+      if (Session(lease_conn_.get()).Exec("SELECT 1")) return true;
       lease_conn_.reset();
+      lease_held_ = false;
       return false;
     }
-    auto conn = Connect(url_);
-    SPARKPLANE_TRY(conn);
-    Session s(conn->get());
-    auto result = s.Exec(kSchedulerLeaseSql);
-    SPARKPLANE_TRY(result);
-    bool held = Row(result->get(), 0).Text(0) == "t";
-    if (held) lease_conn_ = std::move(*conn);
-    return held;
+    // Not holding: nothing to lose, so a stale connection is replaced and the attempt repeated.
+    for (int attempt = 0;; ++attempt) {
+      if (!lease_conn_) {
+        auto conn = Connect(url_);
+        SPARKPLANE_TRY(conn);
+        lease_conn_ = std::move(*conn);
+      }
+      Session s(lease_conn_.get());
+      auto result = s.Exec(kSchedulerLeaseSql);
+      if (result) {
+        lease_held_ = Row(result->get(), 0).Text(0) == "t";
+        return lease_held_;
+      }
+      if (!s.Broken()) return tl::unexpected(result.error());
+      lease_conn_.reset();
+      if (attempt > 0) return tl::unexpected(result.error());
+    }
   }
 
  private:
@@ -725,6 +736,7 @@ class PgStore final : public Store {
   Pool pool_;
   std::mutex lease_mutex_;
   Conn lease_conn_;
+  bool lease_held_ = false;
 };
 
 }  // namespace

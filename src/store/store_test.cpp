@@ -347,6 +347,17 @@ TEST_P(StoreTest, LostSessionsLoseTheLeaseAndReconnect) {
   EXPECT_TRUE((*first)->InsertApp(App("a2", 20)).has_value())
       << "a write after the pool's sessions died";
   EXPECT_EQ((*first)->CountApps({}).value(), 2);
+  // The waiting store's own lease session dies too: it reconnects instead of failing.
+  auto waiting = (*first)->HoldsSchedulerLease();
+  ASSERT_TRUE(waiting.has_value()) << waiting.error().message;
+  EXPECT_FALSE(*waiting);
+  second->reset();
+  bool taken = false;
+  for (int i = 0; i < 100 && !taken; ++i) {
+    taken = (*first)->HoldsSchedulerLease().value_or(false);
+    if (!taken) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_TRUE(taken) << "the lease did not come back within 5 s";
 }
 
 // Replicas starting at once on an empty schema: the advisory lock lets exactly one migrate.
