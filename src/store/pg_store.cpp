@@ -416,16 +416,8 @@ class PgStore final : public Store {
   }
 
   Result<ClusterRecord> GetCluster(const std::string& id) override {
-    return Run([&](Session& s) -> Result<ClusterRecord> {
-      auto result =
-          s.Exec("SELECT id, state, region, created_at, updated_at FROM clusters WHERE id = $1",
-                 Params().Add(id));
-      SPARKPLANE_TRY(result);
-      if (PQntuples(result->get()) == 0) {
-        return Fail(ErrorCode::kNotFound, fmt::format("cluster '{}' not found", id));
-      }
-      return ReadCluster(Row(result->get(), 0));
-    });
+    return One("SELECT id, state, region, created_at, updated_at FROM clusters WHERE id = $1",
+               Params().Add(id), ReadCluster, fmt::format("cluster '{}' not found", id));
   }
 
   Status InsertCluster(const ClusterRecord& c) override {
@@ -492,14 +484,8 @@ class PgStore final : public Store {
   }
 
   Result<AppRecord> GetApp(const std::string& id) override {
-    return Run([&](Session& s) -> Result<AppRecord> {
-      auto result =
-          s.Exec(fmt::format("SELECT {} FROM apps WHERE id = $1", kAppColumns), Params().Add(id));
-      SPARKPLANE_TRY(result);
-      if (PQntuples(result->get()) == 0)
-        return Fail(ErrorCode::kNotFound, fmt::format("app '{}' not found", id));
-      return ReadApp(Row(result->get(), 0));
-    });
+    return One(fmt::format("SELECT {} FROM apps WHERE id = $1", kAppColumns), Params().Add(id),
+               ReadApp, fmt::format("app '{}' not found", id));
   }
 
   Result<std::vector<AppRecord>> ListApps(const AppQuery& q) override {
@@ -516,8 +502,9 @@ class PgStore final : public Store {
         // FOR UPDATE makes the check and the update one compare-and-set against concurrent writers.
         auto current = s.Exec("SELECT state FROM apps WHERE id = $1 FOR UPDATE", Params().Add(id));
         SPARKPLANE_TRY(current);
-        if (PQntuples(current->get()) == 0)
+        if (PQntuples(current->get()) == 0) {
           return Fail(ErrorCode::kNotFound, fmt::format("app '{}' not found", id));
+        }
         auto from = ParseAppState(Row(current->get(), 0).Text(0)).value_or(AppState::kFailed);
         if (IsTerminal(from) || (t.from && *t.from != from)) return false;
         Params p;
@@ -539,24 +526,18 @@ class PgStore final : public Store {
             "issues_json = COALESCE($11, issues_json), metrics_json = COALESCE($12, metrics_json), "
             "cores = COALESCE($13, cores) WHERE id = $1",
             p));
-        if (from != t.to)
+        if (from != t.to) {
           SPARKPLANE_TRY(
               AppendEvent(s, id, t.at, AppStateName(from), AppStateName(t.to), t.reason));
+        }
         return true;
       });
     });
   }
 
   Result<JobRecord> GetJob(const std::string& cluster_id, const std::string& id) override {
-    return Run([&](Session& s) -> Result<JobRecord> {
-      auto result =
-          s.Exec(fmt::format("SELECT {} FROM jobs WHERE cluster_id = $1 AND id = $2", kJobColumns),
-                 Params().Add(cluster_id).Add(id));
-      SPARKPLANE_TRY(result);
-      if (PQntuples(result->get()) == 0)
-        return Fail(ErrorCode::kNotFound, fmt::format("job '{}' not found", id));
-      return ReadJob(Row(result->get(), 0));
-    });
+    return One(fmt::format("SELECT {} FROM jobs WHERE cluster_id = $1 AND id = $2", kJobColumns),
+               Params().Add(cluster_id).Add(id), ReadJob, fmt::format("job '{}' not found", id));
   }
 
   Result<std::vector<JobRecord>> ListJobs(const JobQuery& q) override {
@@ -601,17 +582,10 @@ class PgStore final : public Store {
 
   Result<TemplateRecord> GetTemplate(const std::string& cluster_id,
                                      const std::string& id) override {
-    return Run([&](Session& s) -> Result<TemplateRecord> {
-      auto result =
-          s.Exec(fmt::format("SELECT {} FROM config_templates WHERE cluster_id = $1 AND id = $2",
-                             kTemplateColumns),
-                 Params().Add(cluster_id).Add(id));
-      SPARKPLANE_TRY(result);
-      if (PQntuples(result->get()) == 0) {
-        return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", id));
-      }
-      return ReadTemplate(Row(result->get(), 0));
-    });
+    return One(fmt::format("SELECT {} FROM config_templates WHERE cluster_id = $1 AND id = $2",
+                           kTemplateColumns),
+               Params().Add(cluster_id).Add(id), ReadTemplate,
+               fmt::format("config template '{}' not found", id));
   }
 
   Result<std::vector<TemplateRecord>> ListTemplates(const std::string& cluster_id) override {
@@ -635,8 +609,9 @@ class PgStore final : public Store {
               .Add(t.cluster_id)
               .Add(t.id));
       SPARKPLANE_TRY(changed);
-      if (*changed == 0)
+      if (*changed == 0) {
         return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", t.id));
+      }
       return Ok();
     });
   }
@@ -646,8 +621,9 @@ class PgStore final : public Store {
       auto changed = s.Affected("DELETE FROM config_templates WHERE cluster_id = $1 AND id = $2",
                                 Params().Add(cluster_id).Add(id));
       SPARKPLANE_TRY(changed);
-      if (*changed == 0)
+      if (*changed == 0) {
         return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", id));
+      }
       return Ok();
     });
   }
@@ -703,6 +679,18 @@ class PgStore final : public Store {
   static Status Done(const Result<PgResult>& result) {
     if (!result) return tl::unexpected(result.error());
     return Ok();
+  }
+
+  // The first row of `sql`, or kNotFound with `not_found`.
+  template <class ReadFn>
+  auto One(std::string_view sql, const Params& params, ReadFn read, std::string not_found)
+      -> Result<decltype(read(std::declval<Row>()))> {
+    return Run([&](Session& s) -> Result<decltype(read(std::declval<Row>()))> {
+      auto result = s.Exec(sql, params);
+      SPARKPLANE_TRY(result);
+      if (PQntuples(result->get()) == 0) return Fail(ErrorCode::kNotFound, std::move(not_found));
+      return read(Row(result->get(), 0));
+    });
   }
 
   template <class ReadFn>
