@@ -9,6 +9,7 @@
 
 #include "api/app_json.hpp"
 #include "api/envelope.hpp"
+#include "api/list_params.hpp"
 #include "api/tokens.hpp"
 #include "common/util.hpp"
 
@@ -19,25 +20,6 @@ namespace {
 constexpr std::string_view kOceanPrefix = "/ocean/spark/";
 constexpr std::string_view kAppKind = "spotinst:ocean:spark:application";
 constexpr std::string_view kClusterKind = "spotinst:ocean:spark:cluster";
-
-std::vector<std::string> Split(std::string_view path) {
-  std::vector<std::string> out;
-  while (!path.empty()) {
-    size_t slash = path.find('/');
-    if (slash != 0) out.emplace_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
-  }
-  return out;
-}
-
-net::Response MethodNotAllowed(const net::Request& req, std::string_view allowed) {
-  auto r = ErrorEnvelope(req, {ErrorCode::kInvalidArgument,
-                               fmt::format("{} is not allowed on {}; use {}", req.method, req.path, allowed)});
-  r.status = 405;
-  r.headers.emplace_back("Allow", std::string(allowed));
-  return r;
-}
 
 Result<json::value> ParseBody(const net::Request& req) {
   json::error_code ec;
@@ -123,70 +105,189 @@ net::Response ApiHandler::Route(const net::Request& request) {
     if (request.path.rfind(prefix, 0) == 0) return handler(request);
   }
   if (request.path.rfind(kOceanPrefix, 0) == 0) {
-    return Ocean(request, Split(std::string_view(request.path).substr(kOceanPrefix.size())));
+    return ocean_.Dispatch(request, std::string_view(request.path).substr(kOceanPrefix.size()));
   }
   return ErrorEnvelope(request, {ErrorCode::kNotFound, fmt::format("no route for {}", request.path)});
 }
 
-net::Response ApiHandler::Ocean(const net::Request& req, const std::vector<std::string>& s) {
-  auto fail = [&](const Error& e) { return ErrorEnvelope(req, e); };
-  const std::string& m = req.method;
-  size_t n = s.size();
-  if (n == 0 || s[0] != "cluster") {
-    return fail({ErrorCode::kNotFound, fmt::format("no route for {}", req.path)});
-  }
-  if (n == 1) {
-    if (m != "GET") return MethodNotAllowed(req, "GET");
+namespace {
+
+// Runs `fn` and wraps its Result in the envelope: items [value] or the error.
+template <class Fn>
+net::Response Reply(const net::Request& req, std::string_view kind, Fn&& fn) {
+  auto result = fn();
+  if (!result) return ErrorEnvelope(req, result.error());
+  return Envelope(req, kind, json::array{std::move(*result)});
+}
+
+constexpr std::string_view kTemplateKind = "spotinst:ocean:spark:configTemplate";
+constexpr std::string_view kJobKind = "spotinst:ocean:spark:job";
+constexpr std::string_view kPageKind = "spotinst:ocean:spark:page";
+
+}  // namespace
+
+ApiHandler::ApiHandler(store::Store& store, control::AppService& apps)
+    : store_(store), apps_(apps), templates_(store) {
+  AddClusterRoutes();
+  AddAppRoutes();
+  AddTemplateAndJobRoutes();
+}
+
+void ApiHandler::AddClusterRoutes() {
+  ocean_.Add("GET", "cluster", [this](const net::Request& req, const PathParams&) {
     auto clusters = store_.ListClusters();
-    if (!clusters) return fail(clusters.error());
+    if (!clusters) return ErrorEnvelope(req, clusters.error());
     json::array items;
     for (auto& c : *clusters) items.push_back(ClusterToJson(c));
     return Envelope(req, kClusterKind, std::move(items));
-  }
-  const std::string& cluster_id = s[1];
-  if (n == 2) {
-    if (m != "GET") return MethodNotAllowed(req, "GET");
-    auto cluster = store_.GetCluster(cluster_id);
-    if (!cluster) return fail(cluster.error());
-    return Envelope(req, kClusterKind, json::array{ClusterToJson(*cluster)});
-  }
-  if (s[2] != "app") return fail({ErrorCode::kNotFound, fmt::format("no route for {}", req.path)});
-  if (n == 3) {
-    if (m == "POST") {
+  });
+  ocean_.Add("GET", "cluster/{c}", [this](const net::Request& req, const PathParams& p) {
+    return Reply(req, kClusterKind, [&]() -> Result<json::value> {
+      auto cluster = store_.GetCluster(p[0]);
+      if (!cluster) return tl::unexpected(cluster.error());
+      return ClusterToJson(*cluster);
+    });
+  });
+}
+
+void ApiHandler::AddAppRoutes() {
+  auto list = [this](const net::Request& req, const std::string& cluster_id) {
+    return Reply(req, kPageKind, [&]() -> Result<json::value> {
+      auto query = AppQueryFrom(req, cluster_id);
+      if (!query) return tl::unexpected(query.error());
+      return Paginate(
+          *query, [&](const store::AppQuery& q) { return apps_.List(q); },
+          [&](const store::AppQuery& q) { return apps_.Count(q); },
+          [](const store::AppRecord& a) { return AppToJson(a, AppView::kListItem); },
+          [&](const store::AppRecord& a) {
+            return store::Cursor{store::Store::SortKey(a, query->order_by), a.id};
+          });
+    });
+  };
+  ocean_.Add("GET", "app", [list](const net::Request& req, const PathParams&) { return list(req, ""); });
+  ocean_.Add("GET", "cluster/{c}/app", [list](const net::Request& req, const PathParams& p) { return list(req, p[0]); });
+  ocean_.Add("POST", "cluster/{c}/app", [this](const net::Request& req, const PathParams& p) {
+    return Reply(req, kAppKind, [&]() -> Result<json::value> {
       auto body = ParseBody(req);
-      if (!body) return fail(body.error());
-      auto app = apps_.Submit(cluster_id, *body);
-      if (!app) return fail(app.error());
+      if (!body) return tl::unexpected(body.error());
+      auto app = apps_.Submit(p[0], *body);
+      if (!app) return tl::unexpected(app.error());
       spdlog::info("app {} submitted (job {})", app->id, app->job_id);
-      return Envelope(req, kAppKind, json::array{AppToJson(*app, AppView::kDetailed)});
-    }
-    if (m != "GET") return MethodNotAllowed(req, "GET, POST");
-    auto apps = apps_.List(cluster_id);
-    if (!apps) return fail(apps.error());
+      return AppToJson(*app, AppView::kDetailed);
+    });
+  });
+  ocean_.Add("GET", "cluster/{c}/app/{a}", [this](const net::Request& req, const PathParams& p) {
+    return Reply(req, kAppKind, [&]() -> Result<json::value> {
+      auto app = apps_.Get(p[0], p[1]);
+      if (!app) return tl::unexpected(app.error());
+      return AppToJson(*app, AppView::kDetailed);
+    });
+  });
+  ocean_.Add("DELETE", "cluster/{c}/app/{a}", [this](const net::Request& req, const PathParams& p) {
+    return Reply(req, kAppKind, [&]() -> Result<json::value> {
+      auto app = apps_.Kill(p[0], p[1]);
+      if (!app) return tl::unexpected(app.error());
+      spdlog::info("app {} kill requested", p[1]);
+      return AppToJson(*app, AppView::kDetailed);
+    });
+  });
+  auto log = [this](const net::Request& req, const PathParams& p) { return DriverLog(req, p[0], p[1]); };
+  ocean_.Add("GET", "cluster/{c}/app/{a}/log/live", log);
+  ocean_.Add("GET", "cluster/{c}/app/{a}/logs/live", log);
+}
+
+void ApiHandler::AddTemplateAndJobRoutes() {
+  ocean_.Add("GET", "configTemplate", [this](const net::Request& req, const PathParams&) {
+    auto list = templates_.List("");
+    if (!list) return ErrorEnvelope(req, list.error());
     json::array items;
-    for (auto it = apps->rbegin(); it != apps->rend(); ++it) items.push_back(AppToJson(*it, AppView::kListItem));
-    return Envelope(req, kAppKind, std::move(items));
-  }
-  const std::string& app_id = s[3];
-  if (n == 4) {
-    if (m == "GET") {
-      auto app = apps_.Get(cluster_id, app_id);
-      if (!app) return fail(app.error());
-      return Envelope(req, kAppKind, json::array{AppToJson(*app, AppView::kDetailed)});
-    }
-    if (m == "DELETE") {
-      auto app = apps_.Kill(cluster_id, app_id);
-      if (!app) return fail(app.error());
-      spdlog::info("app {} kill requested", app_id);
-      return Envelope(req, kAppKind, json::array{AppToJson(*app, AppView::kDetailed)});
-    }
-    return MethodNotAllowed(req, "GET, DELETE");
-  }
-  if (n == 6 && s[5] == "live" && (s[4] == "log" || s[4] == "logs")) {
-    if (m != "GET") return MethodNotAllowed(req, "GET");
-    return DriverLog(req, cluster_id, app_id);
-  }
-  return fail({ErrorCode::kNotFound, fmt::format("no route for {}", req.path)});
+    for (auto& t : *list) items.push_back(TemplateToJson(t));
+    return Envelope(req, kTemplateKind, std::move(items));
+  });
+  ocean_.Add("GET", "cluster/{c}/configTemplate", [this](const net::Request& req, const PathParams& p) {
+    auto list = templates_.List(p[0]);
+    if (!list) return ErrorEnvelope(req, list.error());
+    json::array items;
+    for (auto& t : *list) items.push_back(TemplateToJson(t));
+    return Envelope(req, kTemplateKind, std::move(items));
+  });
+  ocean_.Add("POST", "cluster/{c}/configTemplate", [this](const net::Request& req, const PathParams& p) {
+    return Reply(req, kTemplateKind, [&]() -> Result<json::value> {
+      auto body = ParseBody(req);
+      if (!body) return tl::unexpected(body.error());
+      auto created = templates_.Create(p[0], *body);
+      if (!created) return tl::unexpected(created.error());
+      return TemplateToJson(*created);
+    });
+  });
+  ocean_.Add("GET", "cluster/{c}/configTemplate/{t}", [this](const net::Request& req, const PathParams& p) {
+    return Reply(req, kTemplateKind, [&]() -> Result<json::value> {
+      auto found = templates_.Get(p[0], p[1]);
+      if (!found) return tl::unexpected(found.error());
+      return TemplateToJson(*found);
+    });
+  });
+  ocean_.Add("PUT", "cluster/{c}/configTemplate/{t}", [this](const net::Request& req, const PathParams& p) {
+    return Reply(req, kTemplateKind, [&]() -> Result<json::value> {
+      auto body = ParseBody(req);
+      if (!body) return tl::unexpected(body.error());
+      auto replaced = templates_.Replace(p[0], p[1], *body);
+      if (!replaced) return tl::unexpected(replaced.error());
+      return TemplateToJson(*replaced);
+    });
+  });
+  ocean_.Add("DELETE", "cluster/{c}/configTemplate/{t}", [this](const net::Request& req, const PathParams& p) {
+    auto deleted = templates_.Delete(p[0], p[1]);
+    if (!deleted) return ErrorEnvelope(req, deleted.error());
+    net::Response r;
+    r.status = 204;
+    r.content_type.clear();
+    return r;
+  });
+
+  auto job_list = [this](const net::Request& req, const std::string& cluster_id) {
+    return Reply(req, kPageKind, [&]() -> Result<json::value> {
+      if (!cluster_id.empty()) SPARKPLANE_TRY(store_.GetCluster(cluster_id));
+      auto query = JobQueryFrom(req, cluster_id);
+      if (!query) return tl::unexpected(query.error());
+      return Paginate(
+          *query, [&](const store::JobQuery& q) { return store_.ListJobs(q); },
+          [&](const store::JobQuery& q) { return store_.CountJobs(q); },
+          [&](const store::JobRecord& j) {
+            auto last = store_.GetApp(j.last_app_id);
+            return JobToJson(j, last ? &*last : nullptr, nullptr);
+          },
+          [](const store::JobRecord& j) { return store::Cursor{j.created_at, j.id}; });
+    });
+  };
+  ocean_.Add("GET", "job", [job_list](const net::Request& req, const PathParams&) { return job_list(req, ""); });
+  ocean_.Add("GET", "cluster/{c}/job", [job_list](const net::Request& req, const PathParams& p) { return job_list(req, p[0]); });
+  ocean_.Add("GET", "cluster/{c}/job/{j}", [this](const net::Request& req, const PathParams& p) {
+    return Reply(req, kJobKind, [&]() -> Result<json::value> {
+      auto job = store_.GetJob(p[0], p[1]);
+      if (!job) return tl::unexpected(job.error());
+      auto last = store_.GetApp(job->last_app_id);
+      if (!req.Query("minCreatedAt") && !req.Query("maxCreatedAt")) {
+        return JobToJson(*job, last ? &*last : nullptr, nullptr);
+      }
+      auto query = AppQueryFrom(req, p[0]);
+      if (!query) return tl::unexpected(query.error());
+      query->job_id = p[1];
+      query->limit = 1000;
+      auto runs = store_.ListApps(*query);
+      if (!runs) return tl::unexpected(runs.error());
+      json::array history;
+      for (auto& a : *runs) history.push_back(AppToJson(a, AppView::kListItem));
+      return JobToJson(*job, last ? &*last : nullptr, &history);
+    });
+  });
+  ocean_.Add("PUT", "cluster/{c}/job/{j}/config", [this](const net::Request& req, const PathParams& p) {
+    return Reply(req, kJobKind, [&]() -> Result<json::value> {
+      auto job = templates_.SetJobConfig(p[0], p[1], req.body);
+      if (!job) return tl::unexpected(job.error());
+      return JobToJson(*job, nullptr, nullptr);
+    });
+  });
 }
 
 net::Response ApiHandler::DriverLog(const net::Request& req, const std::string& cluster_id,

@@ -6,7 +6,9 @@
 #include <utility>
 #include <vector>
 
+#include "api/router.hpp"
 #include "control/app_service.hpp"
+#include "control/templates.hpp"
 #include "net/http.hpp"
 #include "store/store.hpp"
 
@@ -14,7 +16,7 @@ namespace sparkplane::api {
 
 class ApiHandler {
  public:
-  ApiHandler(store::Store& store, control::AppService& apps) : store_(store), apps_(apps) {}
+  ApiHandler(store::Store& store, control::AppService& apps);
 
   // Serves requests whose path starts with `prefix` (after authentication) with `handler`.
   void Mount(std::string prefix, net::Handler handler);
@@ -24,12 +26,16 @@ class ApiHandler {
 
  private:
   net::Response Route(const net::Request& request);
-  net::Response Ocean(const net::Request& request, const std::vector<std::string>& segments);
+  void AddClusterRoutes();
+  void AddAppRoutes();
+  void AddTemplateAndJobRoutes();
   net::Response DriverLog(const net::Request& request, const std::string& cluster_id,
                           const std::string& app_id);
 
   store::Store& store_;
   control::AppService& apps_;
+  control::TemplateService templates_;
+  Router ocean_;
   std::vector<std::pair<std::string, net::Handler>> mounts_;
 };
 

@@ -28,6 +28,7 @@ class ApiITest : public ::testing::Test {
     options.data_dir = data_;
     options.max_body_bytes = 64 * 1024;
     options.kill_grace = std::chrono::seconds(5);
+    options.launcher = SPARKPLANE_BINARY;
     auto server = Server::Start(options);
     ASSERT_TRUE(server.has_value()) << server.error().message;
     server_ = std::move(*server);
@@ -201,6 +202,70 @@ TEST_F(ApiITest, BadInputGetsA4xxEnvelope) {
                 .status,
             409);
   Call("DELETE", AppPath("dup"), "{}");
+}
+
+// Template → job config → platform defaults → overrides, with the source of every key.
+TEST_F(ApiITest, TemplatesJobConfigsAndPrecedence) {
+  server_->Stop();  // restart with launching paused: these apps need not run
+  ServeOptions options;
+  options.listen = "127.0.0.1:0";
+  options.data_dir = data_;
+  options.launching_paused = true;
+  server_ = std::move(*Server::Start(options));
+  std::string base = "/ocean/spark/cluster/" + cluster_;
+  std::string pi = (kSource / "examples/python/pi.py").string();
+  auto created = Call("POST", base + "/configTemplate",
+                      R"({"id":"small","displayName":"Small","config":{"sparkConf":{"a":"template","b":"template","c":"template","d":"template"},"driver":{"cores":2}}})");
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(Call("POST", base + "/configTemplate", R"({"id":"small","config":{}})").status, 409);
+  EXPECT_EQ(Call("POST", base + "/configTemplate", R"({"id":"bad","config":{"foo":1}})").status, 400);
+  EXPECT_EQ(Call("PUT", base + "/job/nightly/config", R"({"config":{"sparkConf":{"b":"job","c":"job","spark.sql.adaptive.enabled":"false"}}})").status, 200);
+  auto app = Submit({{"mainApplicationFile", pi}, {"sparkConf", {{"c", "override"}}}}, "prec-1");
+  EXPECT_FALSE(app.at("configSources").as_object().contains("/sparkConf/a")) << "no template named yet";
+  EXPECT_EQ(app.at("configSources").at("/sparkConf/c"), "configOverrides");
+  auto body = json::serialize(json::object{{"jobId", "nightly"}, {"appId", "prec-2"}, {"configTemplateId", "small"},
+                                           {"configOverrides", {{"mainApplicationFile", pi}, {"sparkConf", {{"c", "override"}}}}}});
+  auto res = Call("POST", AppPath(), body);
+  ASSERT_EQ(res.status, 200) << res.body;
+  auto got = json::parse(res.body).at("response").at("items").at(0);
+  auto conf = got.at("config").at("sparkConf");
+  EXPECT_EQ(conf.at("a"), "template");
+  EXPECT_EQ(conf.at("b"), "job");
+  EXPECT_EQ(conf.at("c"), "override");
+  EXPECT_EQ(conf.at("spark.sql.adaptive.enabled"), "true") << "platform defaults sit above job configs";
+  EXPECT_EQ(conf.at("spark.executor.processTreeMetrics.enabled"), "true");
+  auto sources = got.at("configSources");
+  EXPECT_EQ(sources.at("/sparkConf/a"), "template:small");
+  EXPECT_EQ(sources.at("/sparkConf/b"), "jobConfig");
+  EXPECT_EQ(sources.at("/sparkConf/c"), "configOverrides");
+  EXPECT_EQ(sources.at("/sparkConf/spark.sql.adaptive.enabled"), "platformDefaults");
+  EXPECT_EQ(sources.at("/sparkConf/spark.executor.processTreeMetrics.enabled"), "platformDefaults");
+  EXPECT_EQ(sources.at("/driver/cores"), "platformDefaults");
+  EXPECT_EQ(got.at("config").at("driver").at("cores"), 1);
+  EXPECT_EQ(got.at("configurationTemplate").at("id"), "small");
+  // Removing the job config and the template.
+  EXPECT_EQ(Call("PUT", base + "/job/nightly/config", "").status, 200);
+  EXPECT_FALSE(json::parse(Call("GET", base + "/job/nightly").body).at("response").at("items").at(0).as_object().contains("config"));
+  EXPECT_EQ(Call("DELETE", base + "/configTemplate/small").status, 204);
+  EXPECT_EQ(Call("GET", base + "/configTemplate/small").status, 404);
+  EXPECT_EQ(Call("POST", AppPath(), R"({"jobId":"x","configTemplateId":"small"})").status, 404);
+
+  // Jobs and the paginated app listing.
+  auto jobs = json::parse(Call("GET", base + "/job").body).at("response").at("items").at(0);
+  EXPECT_EQ(jobs.at("total"), 2);
+  auto page = json::parse(Call("GET", AppPath() + "?pageSize=1&order=ASC").body).at("response").at("items").at(0);
+  EXPECT_EQ(page.at("total"), 2);
+  EXPECT_EQ(page.at("page").at(0).at("id"), "prec-1");
+  auto next = json::parse(Call("GET", AppPath() + "?pageSize=1&order=ASC&after=" + std::string(page.at("after").as_string())).body)
+                  .at("response").at("items").at(0);
+  EXPECT_EQ(next.at("page").at(0).at("id"), "prec-2");
+  EXPECT_FALSE(next.as_object().contains("after"));
+  auto history = json::parse(Call("GET", base + "/job/nightly?minCreatedAt=2020-01-01").body).at("response").at("items").at(0);
+  EXPECT_EQ(history.at("history").as_array().size(), 1u);
+  EXPECT_EQ(Call("GET", AppPath() + "?state=NOPE").status, 400);
+  EXPECT_EQ(Call("GET", AppPath() + "?after=garbage!").status, 400);
+  EXPECT_EQ(Call("GET", AppPath() + "?pageSize=0").status, 400);
+  EXPECT_EQ(json::parse(Call("GET", "/ocean/spark/app?jobId=nightly").body).at("response").at("items").at(0).at("total"), 1);
 }
 
 TEST_F(ApiITest, ClusterRoutes) {

@@ -72,4 +72,31 @@ json::object ClusterToJson(const store::ClusterRecord& c) {
   return o;
 }
 
+json::object TemplateToJson(const store::TemplateRecord& t) {
+  json::object o{{"id", t.id},
+                 {"displayName", t.display_name},
+                 {"accountId", kAccountId},
+                 {"organizationId", kOrganizationId},
+                 {"clusterId", t.cluster_id},
+                 {"config", ParseOr(t.config_json, json::object{})}};
+  PutTime(o, "createdAt", t.created_at);
+  PutTime(o, "updatedAt", t.updated_at);
+  return o;
+}
+
+json::object JobToJson(const store::JobRecord& job, const store::AppRecord* last_app, const json::array* history) {
+  json::object o{{"id", job.id},
+                 {"displayName", job.display_name},
+                 {"accountId", kAccountId},
+                 {"organizationId", kOrganizationId},
+                 {"clusterId", job.cluster_id},
+                 {"controllerClusterId", job.cluster_id}};
+  PutTime(o, "createdAt", job.created_at);
+  PutTime(o, "updatedAt", job.updated_at);
+  if (!job.config_json.empty()) o["config"] = ParseOr(job.config_json, json::object{});
+  if (last_app) o["lastApp"] = AppToJson(*last_app, AppView::kListItem);
+  if (history) o["history"] = *history;
+  return o;
+}
+
 }  // namespace sparkplane::api

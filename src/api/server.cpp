@@ -91,13 +91,15 @@ class ServerImpl final : public Server {
     }
     control::AppServiceOptions app_options{
         data_dir, spark_home, PythonFor(spark_home), options.max_concurrent_apps,
-        static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), options.kill_grace};
+        static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), options.kill_grace,
+        options.launcher};
     apps_ = std::make_unique<control::AppService>(*store_, app_options);
     handler_ = std::make_unique<ApiHandler>(*store_, *apps_);
     net::ServerOptions http_options{listen->first, listen->second, options.max_body_bytes, 60};
     auto http = net::HttpServer::Start(http_options, [this](const net::Request& r) { return handler_->Handle(r); });
     if (!http) return tl::unexpected(http.error());
     http_ = std::move(*http);
+    apps_->SetLaunchingPaused(options.launching_paused);
     apps_->Start();
     std::string host = listen->first == "0.0.0.0" || listen->first == "::" ? "127.0.0.1" : listen->first;
     SPARKPLANE_TRY(WriteFileAtomic(data_dir / "server-url", fmt::format("http://{}:{}\n", host, http_->port())));

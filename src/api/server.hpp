@@ -17,6 +17,8 @@ struct ServeOptions {
   int max_concurrent_apps = 2;
   size_t max_body_bytes = 8u << 20;
   std::chrono::milliseconds kill_grace{10000};
+  bool launching_paused = false;
+  std::string launcher;  // the sparkplane binary (for its driver-wrapper); empty: no wrapper  // accept submissions but launch nothing (benchmarks, maintenance)
 };
 
 class Server {

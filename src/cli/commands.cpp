@@ -18,6 +18,7 @@
 #include "common/util.hpp"
 #include "eventlog/commands.hpp"
 #include "fleet/commands.hpp"
+#include "runtime/driver_wrapper.hpp"
 #include "store/store.hpp"
 
 namespace sparkplane::cli {
@@ -125,6 +126,8 @@ int Main(int argc, char** argv) {
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);  // before any thread starts
     serve_options.spark_home = spark_home;
+    std::error_code ec;
+    serve_options.launcher = fs::read_symlink("/proc/self/exe", ec).string();
     auto server = api::Server::Start(serve_options);
     if (!server) throw CLI::RuntimeError(Report(server.error()));
     if (auto token = (*server)->new_admin_token(); !token.empty()) {
@@ -280,6 +283,18 @@ int Main(int argc, char** argv) {
     } else {
       std::cout << target_id << ": " << Str(items.at(0), "appState") << "\n";
     }
+  });
+
+  // driver-wrapper (internal): the parent of each driver, recording its exit status.
+  std::string exit_file;
+  std::vector<std::string> wrapped;
+  auto* wrapper = app.add_subcommand("driver-wrapper", "internal: runs a driver and records its exit");
+  wrapper->group("");  // hidden from --help
+  wrapper->add_option("--exit-file", exit_file)->required();
+  wrapper->add_option("command", wrapped)->required()->expected(1, -1);
+  wrapper->callback([&] {
+    int code = runtime::RunDriverWrapper(exit_file, wrapped);
+    if (code != 0) throw CLI::RuntimeError(code);
   });
 
   eventlog::AddEventlogCommands(app);

@@ -13,10 +13,13 @@
 #include "common/util.hpp"
 #include "control/app_spec.hpp"
 #include "control/config_merge.hpp"
+#include "control/issues.hpp"
+#include "runtime/driver_wrapper.hpp"
 #include "runtime/spark_submit.hpp"
 
 namespace sparkplane::control {
 namespace json = boost::json;
+namespace fs = std::filesystem;
 using store::AppRecord;
 using store::AppState;
 using store::AppTransition;
@@ -24,6 +27,8 @@ using store::AppTransition;
 namespace {
 
 constexpr auto kLoopTick = std::chrono::seconds(1);
+constexpr int64_t kDefaultTimeoutMinutes = 24 * 60;
+constexpr std::string_view kTimedOutPrefix = "timed out: ";
 
 // Set on every app unless a higher layer overrides it (DESIGN.md "Platform defaults").
 const json::object& PlatformDefaults() {
@@ -107,6 +112,19 @@ std::string DeriveJobId(const std::string& main_file, const std::string& main_cl
   return fmt::format("{}-{:08x}", slug, hash);
 }
 
+std::optional<int64_t> TimeoutDeadline(const json::object& config, int64_t created_at) {
+  int64_t minutes = kDefaultTimeoutMinutes;
+  if (auto* timeout = config.if_contains("timeout")) {
+    if (timeout->is_string() && timeout->get_string() == "DISABLED") return std::nullopt;
+    if (timeout->is_object()) {
+      if (auto* m = timeout->get_object().if_contains("minutes"); m && m->is_int64() && m->get_int64() > 0) {
+        minutes = m->get_int64();
+      }
+    }
+  }
+  return created_at + minutes * 60 * 1000;
+}
+
 std::string ExtractErrorLines(const std::string& tail) {
   std::vector<std::string_view> lines;
   std::string_view rest = tail;
@@ -182,14 +200,54 @@ void AppService::RecoverInterruptedApps() {
     return;
   }
   for (auto& app : *running) {
-    if (app.pid > 0 && runtime::ProcessStartTicks(static_cast<pid_t>(app.pid)) == app.pid_start_ticks) {
-      ::kill(-static_cast<pid_t>(app.pid), SIGKILL);  // not ours any more: do not leave it orphaned
+    auto pid = static_cast<pid_t>(app.pid);
+    fs::path exit_file = fs::path(app.app_dir) / "driver.exit";
+    if (pid > 0 && app.pid_start_ticks > 0 && runtime::ProcessStartTicks(pid) == app.pid_start_ticks) {
+      std::lock_guard lock(mutex_);
+      supervisor_.Adopt(pid, app.pid_start_ticks, exit_file, [this, id = app.id](int code) { OnDriverExit(id, code); });
+      Track(app, pid);
+      spdlog::info("re-adopted running app {} (pid {})", app.id, pid);
+      continue;
     }
-    int64_t now = NowMillis();
-    (void)store_.TransitionApp(app.id, {.to = AppState::kFailed, .at = now, .ended_at = now,
-                                        .error_message = "the driver was lost when sparkplane "
-                                                         "restarted; resubmit the app",
-                                        .reason = "server restart"});
+    // It ended while no server watched it: the wrapper's exit file says how.
+    int code = -1;
+    std::ifstream in(exit_file);
+    if (!(in >> code)) code = -1;
+    OnDriverExit(app.id, code);
+  }
+}
+
+void AppService::Track(const AppRecord& app, pid_t pid) {
+  running_[app.id] = pid;
+  json::error_code ec;
+  auto config = json::parse(app.config_json, ec);
+  if (!ec && config.is_object()) {
+    if (auto deadline = TimeoutDeadline(config.get_object(), app.created_at)) deadlines_[app.id] = *deadline;
+  }
+}
+
+void AppService::EnforceTimeouts() {
+  int64_t now = NowMillis();
+  std::vector<std::pair<std::string, pid_t>> expired;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = deadlines_.begin(); it != deadlines_.end();) {
+      if (it->second <= now && running_.count(it->first)) {
+        expired.emplace_back(it->first, running_[it->first]);
+        it = deadlines_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (auto& [app_id, pid] : expired) {
+    auto app = store_.GetApp(app_id);
+    if (!app) continue;
+    std::string why = fmt::format("{}the app exceeded its timeout (policy KILL)", kTimedOutPrefix);
+    (void)store_.TransitionApp(app_id, {.to = AppState::kRunning, .from = AppState::kRunning, .at = now,
+                                        .kill_requested_at = now, .error_message = why});
+    spdlog::warn("app {} timed out; killing it", app_id);
+    supervisor_.Terminate(pid, options_.kill_grace);
   }
 }
 
@@ -223,13 +281,35 @@ Result<AppRecord> AppService::Submit(const std::string& cluster_id, const json::
     SPARKPLANE_TRY(ValidateAppSpec(*v, "configOverrides"));
     overrides = &v->get_object();
   }
+  std::optional<json::value> template_spec;
   if (!template_id->empty()) {
-    return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", *template_id),
-                {"configTemplateId"});
+    auto found = store_.GetTemplate(cluster_id, *template_id);
+    if (!found) {
+      Error e = found.error();
+      if (e.code == ErrorCode::kNotFound) e.field_paths = {"configTemplateId"};
+      return tl::unexpected(e);
+    }
+    template_spec = json::parse(found->config_json);
   }
-
-  ConfigLayer layers[] = {{"platformDefaults", &PlatformDefaults()}, {"configOverrides", overrides}};
-  MergedConfig merged = MergeConfig(layers);
+  auto layered = [&](const std::optional<json::value>& job_spec) {
+    std::string template_source = "template:" + *template_id;
+    ConfigLayer layers[] = {
+        {template_source, template_spec ? &template_spec->get_object() : nullptr},
+        {"jobConfig", job_spec ? &job_spec->get_object() : nullptr},
+        {"platformDefaults", &PlatformDefaults()},
+        {"configOverrides", overrides}};
+    return MergeConfig(layers);
+  };
+  // The job may be derived from the main file, so merge once without the job layer to find it.
+  MergedConfig merged = layered(std::nullopt);
+  if (job_id->empty()) {
+    auto file = GetString(merged.config, "mainApplicationFile").value_or("");
+    auto path = runtime::LocalApplicationPath(file);
+    *job_id = DeriveJobId(path ? *path : file, GetString(merged.config, "mainClass").value_or(""));
+  }
+  if (auto job = store_.GetJob(cluster_id, *job_id); job && !job->config_json.empty()) {
+    merged = layered(json::parse(job->config_json));
+  }
 
   // The resolved spec must be runnable here; say why at submission rather than at launch.
   auto main_file = GetString(merged.config, "mainApplicationFile");
@@ -244,7 +324,6 @@ Result<AppRecord> AppService::Submit(const std::string& cluster_id, const json::
                 fmt::format("mainApplicationFile '{}' does not exist on the sparkplane host", *main_file),
                 {"configOverrides.mainApplicationFile"});
   }
-  if (job_id->empty()) *job_id = DeriveJobId(*local_path, GetString(merged.config, "mainClass").value_or(""));
   if (app_id->empty()) *app_id = *job_id + "-" + NewUuid4();
   if (!IsK8sName(*app_id)) {
     return BadField("jobId", "is too long to derive an app id from; send a shorter jobId or an appId");
@@ -270,6 +349,7 @@ Result<AppRecord> AppService::Submit(const std::string& cluster_id, const json::
   app.config_json = json::serialize(merged.config);
   app.config_sources_json = json::serialize(merged.sources);
   app.app_dir = (options_.data_dir / "apps" / app.id).string();
+  app.config_template_id = *template_id;
   SPARKPLANE_TRY(store_.InsertApp(app));
   wake_.notify_all();
   return app;
@@ -283,10 +363,12 @@ Result<AppRecord> AppService::Get(const std::string& cluster_id, const std::stri
   return app;
 }
 
-Result<std::vector<AppRecord>> AppService::List(const std::string& cluster_id) {
-  SPARKPLANE_TRY(store_.GetCluster(cluster_id));
-  return store_.ListApps({.cluster_id = cluster_id, .limit = 1000});
+Result<std::vector<AppRecord>> AppService::List(const store::AppQuery& query) {
+  if (!query.cluster_id.empty()) SPARKPLANE_TRY(store_.GetCluster(query.cluster_id));
+  return store_.ListApps(query);
 }
+
+Result<int64_t> AppService::Count(const store::AppQuery& query) { return store_.CountApps(query); }
 
 Result<std::filesystem::path> AppService::DriverLogPath(const std::string& cluster_id, const std::string& app_id) {
   auto app = Get(cluster_id, app_id);
@@ -323,6 +405,9 @@ Result<AppRecord> AppService::Kill(const std::string& cluster_id, const std::str
 void AppService::LaunchLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
+    lock.unlock();
+    EnforceTimeouts();
+    lock.lock();
     if (!paused_ && static_cast<int>(running_.size()) < options_.max_concurrent_apps) {
       int free_slots = options_.max_concurrent_apps - static_cast<int>(running_.size());
       lock.unlock();
@@ -352,9 +437,21 @@ void AppService::Launch(const AppRecord& app) {
   json::error_code parse_error;
   auto config = json::parse(app.config_json, parse_error);
   if (parse_error || !config.is_object()) return fail("stored config is not a JSON object");
+  int64_t now = NowMillis();
+  if (auto deadline = TimeoutDeadline(config.as_object(), app.created_at); deadline && *deadline <= now) {
+    (void)store_.TransitionApp(app.id, {.to = AppState::kTimedOut, .from = AppState::kPending, .at = now,
+                                        .ended_at = now,
+                                        .error_message = std::string(kTimedOutPrefix) + "the timeout passed while the app was queued",
+                                        .reason = "timeout"});
+    return;
+  }
   runtime::LocalSubmitContext context{options_.spark_home, dir, app.id, options_.max_local_cores};
   auto argv = runtime::BuildLocalSubmitArgv(config.as_object(), context);
   if (!argv) return fail(argv.error().message);
+  fs::path exit_file = dir / "driver.exit";
+  fs::remove(exit_file, ec);
+  if (!options_.launcher.empty()) *argv = runtime::WrapDriverArgv(options_.launcher, exit_file.string(), *argv);
+  int cores = runtime::LocalCores(config.as_object(), options_.max_local_cores);
   runtime::SpawnRequest request{*argv,
                                 {"PYSPARK_PYTHON=" + options_.python,
                                  "PYSPARK_DRIVER_PYTHON=" + options_.python,
@@ -364,11 +461,13 @@ void AppService::Launch(const AppRecord& app) {
   std::lock_guard lock(mutex_);  // registers the pid before an exit can be reported
   auto started = supervisor_.Spawn(request, [this, id = app.id](int code) { OnDriverExit(id, code); });
   if (!started) return fail(started.error().message);
-  running_[app.id] = started->pid;
-  int64_t now = NowMillis();
+  Track(app, started->pid);
+  now = NowMillis();
   auto moved = store_.TransitionApp(app.id, {.to = AppState::kRunning, .from = AppState::kPending, .at = now,
                                              .started_at = now, .pid = started->pid,
-                                             .pid_start_ticks = started->start_ticks, .reason = "launched"});
+                                             .pid_start_ticks = started->start_ticks,
+                                             .metrics_json = json::serialize(json::object{{"allocatedCores", cores}}),
+                                             .cores = cores, .reason = "launched"});
   if (!moved || !*moved) supervisor_.Terminate(started->pid, std::chrono::milliseconds(0));  // killed meanwhile
   spdlog::info("app {} launched (pid {})", app.id, started->pid);
 }
@@ -380,21 +479,34 @@ void AppService::OnDriverExit(const std::string& app_id, int exit_code) {
     shutting_down = stopping_;
   }
   int64_t now = NowMillis();
-  AppTransition t{.at = now, .ended_at = now, .exit_code = exit_code};
+  AppTransition t{.at = now, .ended_at = now, .cores = 0};
+  if (exit_code >= 0) t.exit_code = exit_code;
   auto app = store_.GetApp(app_id);
+  json::array issues;
+  std::string log_tail;
+  if (app) {
+    log_tail = ReadTail(fs::path(app->app_dir) / "driver.log", 32u << 20);
+    issues = ExtractIssues(log_tail);
+    t.issues_json = json::serialize(issues);
+  }
   if (app && app->kill_requested_at > 0) {
-    t.to = AppState::kKilled;
-    t.reason = "killed";
+    bool timed_out = app->error_message.rfind(kTimedOutPrefix, 0) == 0;
+    t.to = timed_out ? AppState::kTimedOut : AppState::kKilled;
+    t.reason = timed_out ? "timeout" : "killed";
   } else if (shutting_down) {
     t.to = AppState::kFailed;
     t.error_message = "sparkplane was stopped while the app was running; resubmit it";
     t.reason = "server shutdown";
+  } else if (exit_code < 0) {
+    t.to = AppState::kFailed;
+    t.error_message = "the driver ended while sparkplane was down and left no exit status; see its driver log";
+    t.reason = "driver lost";
   } else if (exit_code == 0) {
-    t.to = AppState::kCompleted;
+    t.to = HasErrors(issues) ? AppState::kCompletedWithWarnings : AppState::kCompleted;
     t.reason = "exit 0";
   } else {
     t.to = AppState::kFailed;
-    std::string lines = app ? ExtractErrorLines(ReadTail(std::filesystem::path(app->app_dir) / "driver.log", 64 * 1024)) : "";
+    std::string lines = ExtractErrorLines(log_tail.size() > 65536 ? log_tail.substr(log_tail.size() - 65536) : log_tail);
     t.error_message = fmt::format("driver exited with code {}{}{}", exit_code, lines.empty() ? "" : ":\n", lines);
     t.reason = fmt::format("exit {}", exit_code);
   }
@@ -405,6 +517,7 @@ void AppService::OnDriverExit(const std::string& app_id, int exit_code) {
   {
     std::lock_guard lock(mutex_);
     running_.erase(app_id);
+    deadlines_.erase(app_id);
   }
   app_ended_.notify_all();
   wake_.notify_all();

@@ -28,6 +28,9 @@ struct AppServiceOptions {
   int max_concurrent_apps = 2;        // RUNNING at once; the rest wait as PENDING
   int max_local_cores = 1;            // cap for local[N]
   std::chrono::milliseconds kill_grace{10000};  // SIGTERM → SIGKILL
+  // The sparkplane binary, whose `driver-wrapper` records each driver's exit status so a
+  // restarted server can re-adopt running drivers. Empty: drivers run unwrapped.
+  std::string launcher;
 };
 
 class AppService {
@@ -46,7 +49,9 @@ class AppService {
   // `body` is the POST /cluster/{c}/app JSON. Returns the stored PENDING app.
   Result<store::AppRecord> Submit(const std::string& cluster_id, const boost::json::value& body);
   Result<store::AppRecord> Get(const std::string& cluster_id, const std::string& app_id);
-  Result<std::vector<store::AppRecord>> List(const std::string& cluster_id);
+  // The query's cluster (if any) must exist.
+  Result<std::vector<store::AppRecord>> List(const store::AppQuery& query);
+  Result<int64_t> Count(const store::AppQuery& query);
   // PENDING → KILLED at once; RUNNING → SIGTERM (SIGKILL after the grace period), waiting a
   // little for the driver to go. Terminal apps are returned unchanged.
   Result<store::AppRecord> Kill(const std::string& cluster_id, const std::string& app_id);
@@ -59,6 +64,9 @@ class AppService {
   void Launch(const store::AppRecord& app);
   void OnDriverExit(const std::string& app_id, int exit_code);
   void RecoverInterruptedApps();
+  void EnforceTimeouts();
+  // Registers a running driver (launched or adopted) for kills and timeouts.
+  void Track(const store::AppRecord& app, pid_t pid);
 
   store::Store& store_;
   AppServiceOptions options_;
@@ -67,6 +75,7 @@ class AppService {
   std::condition_variable wake_;            // launch loop
   std::condition_variable app_ended_;       // Kill() waiters
   std::map<std::string, pid_t> running_;    // app id → driver pid
+  std::map<std::string, int64_t> deadlines_;  // app id → epoch millis of its timeout
   bool stopping_ = false;
   bool paused_ = false;
   std::thread loop_;
@@ -75,6 +84,10 @@ class AppService {
 // A job id for submissions that name none: derived from the main file and class so that runs
 // of the same code group together, e.g. "pi-1a2b3c4d".
 std::string DeriveJobId(const std::string& main_application_file, const std::string& main_class);
+
+// Epoch millis when an app created at `created_at` times out under `config`'s timeout
+// (default 24 h); nullopt when the timeout is "DISABLED".
+std::optional<int64_t> TimeoutDeadline(const boost::json::object& config, int64_t created_at);
 
 // The error lines worth showing from a failed driver's log (a Python traceback, a JVM exception).
 std::string ExtractErrorLines(const std::string& log_tail);

@@ -23,6 +23,7 @@ class AppServiceTest : public ::testing::Test {
     ASSERT_TRUE(WriteFileAtomic(dir_ / "spark" / "bin" / "spark-submit",
                                 "#!/bin/sh\nfor a; do prev=$last; last=$a; done\n"
                                 "echo starting\nsleep $prev\n"
+                                "if [ $last = w ]; then echo '26/11/24 05:53:58 ERROR Test: logged, not fatal'; exit 0; fi\n"
                                 "if [ $last != 0 ]; then echo 'Traceback (most recent call last):'; "
                                 "echo 'ValueError: boom'; fi\nexit $last\n",
                                 0755)
@@ -128,6 +129,43 @@ TEST_F(AppServiceTest, DerivedIdsAndResolvedConfig) {
   auto sources = json::parse(a->config_sources_json).as_object();
   EXPECT_EQ(sources.at("/sparkConf/spark.sql.adaptive.enabled"), "configOverrides");
   EXPECT_EQ(sources.at("/driver/memory"), "platformDefaults");
+}
+
+TEST_F(AppServiceTest, LoggedErrorsMakeCompletedWithWarnings) {
+  ASSERT_TRUE(Submit("warns", "0", "w").has_value());
+  EXPECT_EQ(WaitFor("warns", store::IsTerminal), AppState::kCompletedWithWarnings);
+  auto issues = json::parse(service_->Get("osc-00000001", "warns")->issues_json);
+  ASSERT_EQ(issues.as_array().size(), 1u);
+  EXPECT_EQ(issues.at(0).at("abstract"), "logged, not fatal");
+}
+
+// Apps are stored directly with a creation time in the past so a one-minute timeout expires now.
+TEST_F(AppServiceTest, TimeoutsKillRunningAndQueuedApps) {
+  auto submitted = Submit("slow", "60", "0");
+  ASSERT_TRUE(submitted.has_value());
+  service_->Kill("osc-00000001", "slow");
+  for (auto [id, age_ms] : {std::pair{"expired-in-queue", 120000}, {"expires-while-running", 59000}}) {
+    store::AppRecord app = *submitted;
+    app.id = id;
+    app.state = AppState::kPending;
+    app.created_at = NowMillis() - age_ms;
+    app.app_dir = (dir_ / "data" / "apps" / id).string();
+    auto config = json::parse(app.config_json).as_object();
+    config["timeout"] = {{"minutes", 1}, {"policy", "KILL"}};
+    app.config_json = json::serialize(config);
+    ASSERT_TRUE(store_->InsertApp(app).has_value());
+  }
+  EXPECT_EQ(WaitFor("expired-in-queue", store::IsTerminal), AppState::kTimedOut);
+  EXPECT_EQ(WaitFor("expires-while-running", store::IsTerminal), AppState::kTimedOut);
+  auto app = service_->Get("osc-00000001", "expires-while-running").value();
+  EXPECT_GT(app.started_at, 0);
+  EXPECT_NE(app.error_message.find("timed out"), std::string::npos);
+}
+
+TEST(TimeoutDeadlineTest, DefaultsAndDisabled) {
+  EXPECT_EQ(TimeoutDeadline(json::object{}, 1000), 1000 + 24 * 3600 * 1000);
+  EXPECT_EQ(TimeoutDeadline(json::parse(R"({"timeout":{"minutes":5,"policy":"KILL"}})").as_object(), 0), 300000);
+  EXPECT_FALSE(TimeoutDeadline(json::parse(R"({"timeout":"DISABLED"})").as_object(), 0).has_value());
 }
 
 TEST(DeriveJobIdTest, StableSlugs) {

@@ -121,6 +121,31 @@ void ProcessSupervisor::Watch(pid_t pid, ExitCallback on_exit) {
   if (on_exit) on_exit(exit_code);
 }
 
+void ProcessSupervisor::Adopt(pid_t pid, int64_t start_ticks, std::filesystem::path exit_file,
+                              ExitCallback on_exit) {
+  {
+    std::lock_guard lock(mutex_);
+    children_[pid] = true;
+  }
+  StartThread([this, pid, start_ticks, exit_file = std::move(exit_file), cb = std::move(on_exit)] {
+    while (ProcessStartTicks(pid) == start_ticks) {
+      std::unique_lock lock(mutex_);
+      changed_.wait_for(lock, std::chrono::milliseconds(500));
+    }
+    ::kill(-pid, SIGKILL);  // stragglers of the group
+    int exit_code = -1;
+    std::ifstream in(exit_file);
+    if (!(in >> exit_code)) exit_code = -1;
+    {
+      std::lock_guard lock(mutex_);
+      children_.erase(pid);
+      kill_deadlines_.erase(pid);
+    }
+    changed_.notify_all();
+    if (cb) cb(exit_code);
+  });
+}
+
 void ProcessSupervisor::Terminate(pid_t pid, std::chrono::milliseconds grace) {
   {
     std::lock_guard lock(mutex_);

@@ -46,6 +46,11 @@ class ProcessSupervisor {
   // Starts the process; on_exit runs on a watcher thread after the whole group is gone.
   Result<ProcessInfo> Spawn(const SpawnRequest& request, ExitCallback on_exit);
 
+  // Follows a process group started by an earlier server (not our child): polls until the
+  // leader (pid with this start time) is gone, then reports the code found in exit_file, or
+  // -1 when there is none.
+  void Adopt(pid_t pid, int64_t start_ticks, std::filesystem::path exit_file, ExitCallback on_exit);
+
   // SIGTERM to the group now, SIGKILL after `grace` if it is still alive. Returns at once.
   void Terminate(pid_t pid, std::chrono::milliseconds grace);
 

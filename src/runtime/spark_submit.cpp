@@ -58,6 +58,14 @@ std::string AppLanguage(const json::object& config) {
   return EndsWith(file, ".py") ? "Python" : "Java";
 }
 
+int LocalCores(const json::object& config, int max_local_cores) {
+  const json::object* executor = GetObject(config, "executor");
+  double cores = executor ? GetNumber(*executor, "cores").value_or(1) : 1;
+  double instances = executor ? GetNumber(*executor, "instances").value_or(1) : 1;
+  int slots = static_cast<int>(std::ceil(std::max(1.0, cores) * std::max(1.0, instances)));
+  return std::clamp(slots, 1, std::max(1, max_local_cores));
+}
+
 Result<std::vector<std::string>> BuildLocalSubmitArgv(const json::object& config,
                                                       const LocalSubmitContext& ctx) {
   auto main_file = GetString(config, "mainApplicationFile");
@@ -82,8 +90,7 @@ Result<std::vector<std::string>> BuildLocalSubmitArgv(const json::object& config
   if (!executor) executor = &empty;
   double executor_cores = GetNumber(*executor, "cores").value_or(1);
   double instances = GetNumber(*executor, "instances").value_or(1);
-  int slots = static_cast<int>(std::ceil(std::max(1.0, executor_cores) * std::max(1.0, instances)));
-  int local_cores = std::clamp(slots, 1, std::max(1, ctx.max_local_cores));
+  int local_cores = LocalCores(config, ctx.max_local_cores);
 
   std::vector<std::string> argv = {(ctx.spark_home / "bin" / "spark-submit").string(),
                                    "--master", fmt::format("local[{}]", local_cores),

@@ -23,6 +23,9 @@ struct LocalSubmitContext {
 // "local:///abs"; any other scheme or a relative path is kInvalidArgument.
 Result<std::string> LocalApplicationPath(const std::string& main_application_file);
 
+// Task slots of local[N]: executor cores × instances, capped by max_local_cores, at least 1.
+int LocalCores(const boost::json::object& config, int max_local_cores);
+
 // Full argv, argv[0] = <spark_home>/bin/spark-submit.
 Result<std::vector<std::string>> BuildLocalSubmitArgv(const boost::json::object& config,
                                                       const LocalSubmitContext& context);
