@@ -77,7 +77,12 @@ class ServerImpl final : public Server {
     fs::create_directories(options.data_dir / "apps", ec);
     if (ec) return Fail(ErrorCode::kIo, fmt::format("cannot create {}: {}", options.data_dir.string(), ec.message()));
     fs::path data_dir = fs::absolute(options.data_dir);
-    auto store = store::OpenSqliteStore((data_dir / "sparkplane.db").string());
+    bool postgres = options.store_url.rfind("postgresql://", 0) == 0 || options.store_url.rfind("postgres://", 0) == 0;
+    if (!options.store_url.empty() && !postgres) {
+      return Fail(ErrorCode::kInvalidArgument, "--store must be a postgresql:// URL (or empty for SQLite)");
+    }
+    auto store = postgres ? store::OpenPostgresStore(options.store_url)
+                          : store::OpenSqliteStore((data_dir / "sparkplane.db").string());
     if (!store) return tl::unexpected(store.error());
     store_ = std::move(*store);
     SPARKPLANE_TRY(EnsureCluster());

@@ -13,6 +13,7 @@ namespace sparkplane::api {
 struct ServeOptions {
   std::string listen = "127.0.0.1:8080";          // HOST:PORT; port 0 picks a free one
   std::filesystem::path data_dir = "sparkplane-data";
+  std::string store_url;  // empty: SQLite in data_dir; or postgresql://… shared by replicas
   std::filesystem::path spark_home;               // empty: FindSparkHome()
   int max_concurrent_apps = 2;
   size_t max_body_bytes = 8u << 20;

@@ -114,11 +114,15 @@ int Main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "run the API server and the local Spark runtime");
   serve->add_option("--listen", serve_options.listen, "HOST:PORT to listen on")->capture_default_str();
   serve->add_option("--data-dir", serve_options.data_dir, "folder for the database, logs and apps")->capture_default_str();
+  serve->add_option("--store", serve_options.store_url,
+                    "postgresql://… to share state between replicas (default: SQLite in the data folder)");
   serve->add_option("--spark-home", spark_home, "Spark distribution (default: $SPARK_HOME, then .venv's pyspark)");
   serve->add_option("--max-concurrent-apps", serve_options.max_concurrent_apps, "apps running at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   serve->add_option("--max-body-bytes", serve_options.max_body_bytes, "request body limit")->capture_default_str();
+  serve->add_flag("--launching-paused", serve_options.launching_paused,
+                  "accept submissions but launch nothing (maintenance, benchmarks)");
   serve->callback([&] {
     sigset_t set;
     sigemptyset(&set);

@@ -170,7 +170,6 @@ AppService::AppService(store::Store& store, AppServiceOptions options)
 AppService::~AppService() { Shutdown(); }
 
 void AppService::Start() {
-  RecoverInterruptedApps();
   loop_ = std::thread([this] { LaunchLoop(); });
 }
 
@@ -223,6 +222,19 @@ void AppService::Track(const AppRecord& app, pid_t pid) {
   auto config = json::parse(app.config_json, ec);
   if (!ec && config.is_object()) {
     if (auto deadline = TimeoutDeadline(config.get_object(), app.created_at)) deadlines_[app.id] = *deadline;
+  }
+}
+
+void AppService::ForwardKillRequests() {
+  std::vector<std::pair<std::string, pid_t>> tracked;
+  {
+    std::lock_guard lock(mutex_);
+    tracked.assign(running_.begin(), running_.end());
+  }
+  for (auto& [app_id, pid] : tracked) {
+    auto app = store_.GetApp(app_id);
+    // A kill asked through another replica (or before a restart) reaches the driver here.
+    if (app && app->kill_requested_at > 0) supervisor_.Terminate(pid, options_.kill_grace);
   }
 }
 
@@ -404,10 +416,27 @@ Result<AppRecord> AppService::Kill(const std::string& cluster_id, const std::str
 
 void AppService::LaunchLoop() {
   std::unique_lock lock(mutex_);
+  bool leading = false;
   while (!stopping_) {
     lock.unlock();
-    EnforceTimeouts();
+    // Only the replica holding the lease launches and watches drivers; it picks up the
+    // drivers a previous leader left running when it takes over.
+    bool lease = store_.HoldsSchedulerLease().value_or(false);
+    if (lease && !leading) {
+      spdlog::info("this replica now runs the launch loop");
+      RecoverInterruptedApps();
+    }
+    if (!lease && leading) spdlog::warn("lost the scheduler lease; another replica launches apps now");
+    leading = lease;
+    if (leading) {
+      EnforceTimeouts();
+      ForwardKillRequests();
+    }
     lock.lock();
+    if (!leading) {
+      wake_.wait_for(lock, kLoopTick);
+      continue;
+    }
     if (!paused_ && static_cast<int>(running_.size()) < options_.max_concurrent_apps) {
       int free_slots = options_.max_concurrent_apps - static_cast<int>(running_.size());
       lock.unlock();

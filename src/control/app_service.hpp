@@ -65,6 +65,7 @@ class AppService {
   void OnDriverExit(const std::string& app_id, int exit_code);
   void RecoverInterruptedApps();
   void EnforceTimeouts();
+  void ForwardKillRequests();
   // Registers a running driver (launched or adopted) for kills and timeouts.
   void Track(const store::AppRecord& app, pid_t pid);
 

@@ -84,7 +84,9 @@ SqlQuery ListAppsSql(const AppQuery& q, std::string_view columns, Dialect dialec
   if (q.user_id) b.Where("user_id = " + b.Param(*q.user_id));
   if (!q.search_term.empty()) {
     std::string like = b.Param(LikePattern(q.search_term));
-    b.Where(fmt::format("(id LIKE {0} ESCAPE '\\' OR display_name LIKE {0} ESCAPE '\\' OR job_id LIKE {0} ESCAPE '\\')", like));
+    // Case-insensitive on both engines (SQLite's LIKE already is for ASCII).
+    std::string_view op = dialect == Dialect::kPostgres ? "ILIKE" : "LIKE";
+    b.Where(fmt::format("(id {1} {0} ESCAPE '\\' OR display_name {1} {0} ESCAPE '\\' OR job_id {1} {0} ESCAPE '\\')", like, op));
   }
   if (q.min_created_at) b.Where("created_at >= " + b.Param(q.min_created_at));
   if (q.max_created_at) b.Where("created_at <= " + b.Param(q.max_created_at));
