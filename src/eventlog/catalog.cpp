@@ -1,6 +1,7 @@
 #include "eventlog/catalog.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <thread>
 
 namespace sparkplane::eventlog {
@@ -24,6 +25,32 @@ class ListingSink final : public LineSink {
   }
   AppBuilder builder;
 };
+
+constexpr uint64_t kListingWindow = 1 << 20;
+
+// Feeds the complete lines of [offset, offset + length) of a plain file to `sink`; with
+// `skip_first`, the first (probably partial) line is dropped.
+void ReadWindow(const std::filesystem::path& path, uint64_t offset, uint64_t length,
+                bool skip_first, LineSink& sink) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return;
+  in.seekg(static_cast<std::streamoff>(offset));
+  std::string buf(length, '\0');
+  in.read(buf.data(), static_cast<std::streamsize>(length));
+  buf.resize(static_cast<size_t>(in.gcount()));
+  size_t pos = 0;
+  if (skip_first) {
+    size_t nl = buf.find('\n');
+    pos = nl == std::string::npos ? buf.size() : nl + 1;
+  }
+  buf.reserve(buf.size() + kLinePadding);
+  while (pos < buf.size()) {
+    size_t nl = buf.find('\n', pos);
+    if (nl == std::string::npos) break;  // partial last line of the window
+    if (nl > pos) sink.OnLine(std::string_view(buf).substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+}
 
 AttemptSummary SummaryFrom(const AppModel& m, const LogLayout& layout) {
   AttemptSummary s;
@@ -94,14 +121,31 @@ Result<AttemptSummary> AppLog::Summary() {
       summary_mtime_ == layout->last_modified_ms) {
     return *summary_;
   }
-  ListingSink sink;
-  LogReader reader(path_);
-  if (auto st = reader.Poll(sink); !st) return tl::unexpected(st.error());
-  const AppModel& m = sink.builder.model();
+  // Big uncompressed single files: like Spark, only the head (start, version) and the tail
+  // (end) are read. Everything else is read whole; only listing lines are parsed.
+  auto sink = std::make_unique<ListingSink>();
+  bool listed = false;
+  const LogFile& last = layout->files.back();
+  if (!layout->rolling && last.codec == Codec::kNone && last.size > 2 * kListingWindow) {
+    ReadWindow(last.path, 0, kListingWindow, /*skip_first=*/false, *sink);
+    if (!sink->builder.model().app_id.empty()) {
+      if (!layout->in_progress) {
+        ReadWindow(last.path, last.size - kListingWindow, kListingWindow, /*skip_first=*/true,
+                   *sink);
+      }
+      listed = true;
+    }
+  }
+  if (!listed) {
+    sink = std::make_unique<ListingSink>();
+    LogReader reader(path_);
+    if (auto st = reader.Poll(*sink); !st) return tl::unexpected(st.error());
+  }
+  const AppModel& m = sink->builder.model();
   if (m.start_time < 0 && m.app_id.empty()) {
     return Fail(ErrorCode::kCorruption, "event log has no SparkListenerApplicationStart");
   }
-  summary_ = SummaryFrom(m, reader.layout());
+  summary_ = SummaryFrom(m, *layout);
   summary_bytes_ = layout->total_bytes;
   summary_mtime_ = layout->last_modified_ms;
   return *summary_;

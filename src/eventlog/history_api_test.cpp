@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "common/util.hpp"
 #include "eventlog/test_support.hpp"
 #include "eventlog/zip_stream.hpp"
 
@@ -149,6 +150,33 @@ TEST_F(HistoryApiTest, LogsDownloadIsAZipOfTheRawFiles) {
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files.begin()->first, "local-1430917381535_2");
   EXPECT_EQ(api_->Handle(MakeRequest("applications/nope/logs")).status, 404);
+}
+
+// Big plain logs are listed from their first and last MiB only; the answer must not change.
+TEST(CatalogTest, WindowedListingOfBigLogsMatchesFullRead) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("eventlog_listing_" + RandomHex(8));
+  fs::create_directories(dir);
+  std::string text = Slurp(SparkHistoryData() / "spark-events" / "local-1422981780767");
+  size_t cut = text.find('\n', text.size() / 2) + 1;
+  std::string filler;
+  while (filler.size() < (5u << 20)) {
+    filler += R"({"Event":"org.example.Filler","payload":")" + std::string(1000, 'x') + "\"}\n";
+  }
+  {
+    std::ofstream out(dir / "local-1422981780767", std::ios::binary);
+    out << text.substr(0, cut) << filler << text.substr(cut);
+  }
+  auto catalog = std::make_shared<Catalog>();
+  catalog->AddDirectory(dir);
+  auto listed = catalog->List();
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].app_id, "local-1422981780767");
+  EXPECT_EQ(listed[0].start_time, 1422981779720);
+  EXPECT_EQ(listed[0].end_time, 1422981788731);
+  EXPECT_EQ(listed[0].spark_version, "");  // 1.2 logs have no LogStart
+  EXPECT_TRUE(listed[0].completed);
+  fs::remove_all(dir);
 }
 
 TEST_F(HistoryApiTest, MetricsJsonFollowsDesignDefinitions) {
