@@ -85,6 +85,8 @@ class LogReader {
  private:
   Status Refresh();
   void ReadFile(size_t index, bool is_last, LineSink& sink);
+  void ReadPlain(int fd, const LogFile& file, LineSink& sink);
+  void ReadCompressed(int fd, const LogFile& file, LineSink& sink);
   void SplitLines(LineSink& sink, bool flush_tail);
   void AddError(std::string message);
 
@@ -96,7 +98,8 @@ class LogReader {
   bool file_corrupt_ = false;
   std::unique_ptr<StreamDecoder> decoder_;
   std::string buffer_;  // decoded bytes not yet split into lines
-  std::string read_chunk_;
+  std::string raw_chunks_[2];      // compressed reads, alternating with the decode thread
+  std::string decoded_chunks_[2];
   std::vector<std::string_view> lines_;
   ReadStats stats_;
 };
