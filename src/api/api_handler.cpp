@@ -1,5 +1,7 @@
 #include "api/api_handler.hpp"
 
+#include <zlib.h>
+
 #include <fstream>
 #include <thread>
 
@@ -12,6 +14,7 @@
 #include "api/list_params.hpp"
 #include "api/tokens.hpp"
 #include "common/util.hpp"
+#include "eventlog/zip_stream.hpp"
 
 namespace sparkplane::api {
 namespace json = boost::json;
@@ -66,6 +69,47 @@ net::ChunkSource FileChunks(std::filesystem::path path, bool follow, std::functi
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   };
+}
+
+// The app's lifecycle as the kube-event lines Ocean showed ("13:06:19: [spark-operator] …").
+std::string AppEventLines(const store::AppRecord& app) {
+  std::string out;
+  auto line = [&](int64_t at, std::string_view what, const std::string& detail) {
+    if (at <= 0) return;
+    std::string time = FormatIsoMillis(at).substr(11, 8);
+    out += fmt::format("{}: [sparkplane] {}: {}\n", time, what, detail);
+  };
+  line(app.created_at, "SparkApplicationAdded", fmt::format("app {} submitted to job {}", app.id, app.job_id));
+  line(app.started_at, "SparkApplicationRunning", fmt::format("driver started (pid {})", app.pid));
+  line(app.kill_requested_at, "SparkApplicationKillRequested", "stop requested");
+  if (store::IsTerminal(app.state)) {
+    line(app.ended_at, "SparkApplicationEnded", std::string(store::AppStateName(app.state)));
+  }
+  return out;
+}
+
+// The whole file as a gzip member.
+Result<std::string> GzipFile(const std::filesystem::path& path) {
+  std::string data;
+  if (std::filesystem::exists(path)) {
+    auto read = ReadFile(path);
+    if (!read) return tl::unexpected(read.error());
+    data = std::move(*read);
+  }
+  z_stream z{};
+  if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return Fail(ErrorCode::kInternal, "zlib: cannot start gzip");
+  }
+  std::string out(deflateBound(&z, data.size()) + 64, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(data.data());
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return Fail(ErrorCode::kInternal, "zlib: gzip failed");
+  return out;
 }
 
 }  // namespace
@@ -194,6 +238,56 @@ void ApiHandler::AddAppRoutes() {
   auto log = [this](const net::Request& req, const PathParams& p) { return DriverLog(req, p[0], p[1]); };
   ocean_.Add("GET", "cluster/{c}/app/{a}/log/live", log);
   ocean_.Add("GET", "cluster/{c}/app/{a}/logs/live", log);
+  ocean_.Add("GET", "cluster/{c}/app/{a}/issues", [this](const net::Request& req, const PathParams& p) {
+    auto app = apps_.Get(p[0], p[1]);
+    if (!app) return ErrorEnvelope(req, app.error());
+    json::error_code ec;
+    json::value issues = json::parse(app->issues_json, ec);
+    return Envelope(req, "spotinst:ocean:spark:issue", !ec && issues.is_array() ? issues.as_array() : json::array{});
+  });
+  auto events = [this](const net::Request& req, const PathParams& p) {
+    auto app = apps_.Get(p[0], p[1]);
+    if (!app) return ErrorEnvelope(req, app.error());
+    net::Response r;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = AppEventLines(*app);
+    return r;
+  };
+  ocean_.Add("GET", "cluster/{c}/app/{a}/kubeEvent/live", events);
+  ocean_.Add("GET", "cluster/{c}/app/{a}/kubeEvents/live", events);
+  ocean_.Add("GET", "cluster/{c}/app/{a}/log/archive", [this](const net::Request& req, const PathParams& p) {
+    auto app = apps_.Get(p[0], p[1]);
+    if (!app) return ErrorEnvelope(req, app.error());
+    if (!store::IsTerminal(app->state)) {
+      return ErrorEnvelope(req, {ErrorCode::kFailedPrecondition,
+                                 "the app is still running: its archive exists once it ends; use log/live meanwhile"});
+    }
+    auto gz = GzipFile(std::filesystem::path(app->app_dir) / "driver.log");
+    if (!gz) return ErrorEnvelope(req, gz.error());
+    net::Response r;
+    r.content_type = "application/gzip";
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + app->id + "-driver.log.gz\"");
+    r.body = std::move(*gz);
+    return r;
+  });
+  ocean_.Add("GET", "cluster/{c}/app/{a}/executor-log/archive", [this](const net::Request& req, const PathParams& p) {
+    auto app = apps_.Get(p[0], p[1]);
+    if (!app) return ErrorEnvelope(req, app.error());
+    if (!store::IsTerminal(app->state)) {
+      return ErrorEnvelope(req, {ErrorCode::kFailedPrecondition, "the app is still running: executor logs are archived once it ends"});
+    }
+    // The local runtime runs executors inside the driver JVM: their output is the driver log.
+    std::filesystem::path log = std::filesystem::path(app->app_dir) / "driver.log";
+    std::vector<eventlog::ZipEntry> entries;
+    if (std::filesystem::exists(log)) entries.push_back({"local-executors/driver.log", log});
+    auto zip = eventlog::ZipStream(std::move(entries));
+    if (!zip) return ErrorEnvelope(req, zip.error());
+    net::Response r;
+    r.content_type = "application/zip";
+    r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + app->id + "-executor-logs.zip\"");
+    r.stream = std::move(*zip);
+    return r;
+  });
 }
 
 void ApiHandler::AddTemplateAndJobRoutes() {

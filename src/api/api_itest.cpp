@@ -125,6 +125,36 @@ TEST_F(ApiITest, PySparkPiCompletesWithLogAndEventLog) {
   for (auto& f : fs::recursive_directory_iterator(data_ / "apps" / "pi-1" / "eventlog"))
     has_event_log |= f.is_regular_file() && f.file_size() > 0;
   EXPECT_TRUE(has_event_log);
+
+  // Metrics from the event log, and the History Server API over the same log.
+  auto spark = app.at("metrics").at("spark");
+  EXPECT_GT(spark.at("sparkCoresDurationSeconds").to_number<double>(), 0) << json::serialize(app);
+  EXPECT_GT(spark.at("efficiencyPercent").to_number<double>(), 0);
+  EXPECT_EQ(spark.at("availability"), "COMPLETE");
+  std::string spark_app_id(app.at("sparkAppId").as_string());
+  EXPECT_EQ(spark_app_id.rfind("local-", 0), 0u);
+  auto listed = Call("GET", "/api/v1/applications");
+  EXPECT_EQ(listed.status, 200);
+  EXPECT_NE(listed.body.find(spark_app_id), std::string::npos);
+  auto stages = Call("GET", "/api/v1/applications/" + spark_app_id + "/stages");
+  ASSERT_EQ(stages.status, 200) << stages.body;
+  EXPECT_FALSE(json::parse(stages.body).as_array().empty());
+  EXPECT_EQ(Call("GET", "/api/v1/applications", "", "wrong").status, 401);
+
+  // Issues, kube-event lines and archives.
+  auto issues = json::parse(Call("GET", AppPath("pi-1") + "/issues").body);
+  EXPECT_EQ(issues.at("response").at("kind"), "spotinst:ocean:spark:issue");
+  auto events = Call("GET", AppPath("pi-1") + "/kubeEvent/live");
+  EXPECT_NE(events.body.find("SparkApplicationEnded: COMPLETED"), std::string::npos) << events.body;
+  auto archive = Call("GET", AppPath("pi-1") + "/log/archive");
+  EXPECT_EQ(archive.status, 200);
+  EXPECT_EQ(archive.content_type, "application/gzip");
+  ASSERT_GT(archive.body.size(), 20u);
+  EXPECT_EQ(static_cast<unsigned char>(archive.body[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(archive.body[1]), 0x8b);
+  auto zip = Call("GET", AppPath("pi-1") + "/executor-log/archive");
+  EXPECT_EQ(zip.status, 200);
+  EXPECT_EQ(zip.body.substr(0, 2), "PK");
 }
 
 TEST_F(ApiITest, RaisingAppFailsWithTheErrorOnTheApp) {
@@ -139,6 +169,7 @@ TEST_F(ApiITest, RaisingAppFailsWithTheErrorOnTheApp) {
 TEST_F(ApiITest, KilledLongAppLeavesNoSparkProcess) {
   Submit({{"mainApplicationFile", (kSource / "src/api/testdata/long.py").string()}}, "long-1");
   EXPECT_EQ(WaitFor("long-1", {"RUNNING"}), "RUNNING");
+  EXPECT_EQ(Call("GET", AppPath("long-1") + "/log/archive").status, 409) << "no archive while running";
   // Wait until the driver is really working, then kill it.
   for (int i = 0; i < 240; ++i) {
     if (Call("GET", AppPath("long-1") + "/log/live", "{}").body.find("long app started") != std::string::npos) break;

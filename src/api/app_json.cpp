@@ -39,7 +39,7 @@ json::object AppToJson(const store::AppRecord& app, AppView view) {
       {"appType", app.app_type},
       {"submissionSource", app.submission_source},
       {"job", {{"id", app.job_id}, {"displayName", app.job_id}}},
-      {"cores", 0},
+      {"cores", app.cores},
       {"liveLog", {{"logsStreamUrl", base + "/log/live"}, {"kubeEventsStreamUrl", base + "/kubeEvent/live"}}},
   };
   PutTime(o, "createdAt", app.created_at);
@@ -52,6 +52,13 @@ json::object AppToJson(const store::AppRecord& app, AppView view) {
   }
   if (app.exit_code) o["exitCode"] = *app.exit_code;
   if (!app.error_message.empty()) o["errorMessage"] = app.error_message;
+  json::value metrics = ParseOr(app.metrics_json, json::object{});
+  if (metrics.is_object()) {
+    json::object shown;
+    if (auto* spark = metrics.as_object().if_contains("spark")) shown["spark"] = *spark;
+    o["metrics"] = std::move(shown);
+    if (auto* id = metrics.as_object().if_contains("sparkAppId")) o["sparkAppId"] = *id;
+  }
   if (view == AppView::kDetailed) {
     o["config"] = ParseOr(app.config_json, json::object{});
     o["configSources"] = ParseOr(app.config_sources_json, json::object{});

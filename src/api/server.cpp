@@ -12,6 +12,7 @@
 #include "api/tokens.hpp"
 #include "common/util.hpp"
 #include "control/app_service.hpp"
+#include "eventlog/history_api.hpp"
 #include "net/http.hpp"
 #include "store/store.hpp"
 
@@ -100,6 +101,12 @@ class ServerImpl final : public Server {
         options.launcher};
     apps_ = std::make_unique<control::AppService>(*store_, app_options);
     handler_ = std::make_unique<ApiHandler>(*store_, *apps_);
+    history_ = std::make_unique<eventlog::HistoryApi>(apps_->catalog());
+    handler_->Mount("/api/v1/", [this](const net::Request& r) {
+      net::Request below = r;
+      below.path = r.path.substr(std::string_view("/api/v1").size());
+      return history_->Handle(below);
+    });
     net::ServerOptions http_options{listen->first, listen->second, options.max_body_bytes, 60};
     auto http = net::HttpServer::Start(http_options, [this](const net::Request& r) { return handler_->Handle(r); });
     if (!http) return tl::unexpected(http.error());
@@ -142,6 +149,7 @@ class ServerImpl final : public Server {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<control::AppService> apps_;
   std::unique_ptr<ApiHandler> handler_;
+  std::unique_ptr<eventlog::HistoryApi> history_;
   std::unique_ptr<net::HttpServer> http_;
   std::string cluster_id_;
   std::string new_admin_token_;

@@ -165,11 +165,19 @@ std::string ExtractErrorLines(const std::string& tail) {
 }
 
 AppService::AppService(store::Store& store, AppServiceOptions options)
-    : store_(store), options_(std::move(options)) {}
+    : store_(store),
+      options_(std::move(options)),
+      catalog_(std::make_shared<eventlog::Catalog>()),
+      observer_(store, catalog_) {}
 
 AppService::~AppService() { Shutdown(); }
 
 void AppService::Start() {
+  // Logs of apps from earlier runs stay browsable through the History Server API.
+  std::error_code ec;
+  for (auto& entry : fs::directory_iterator(options_.data_dir / "apps", ec)) {
+    catalog_->AddDirectory(entry.path() / "eventlog");
+  }
   loop_ = std::thread([this] { LaunchLoop(); });
 }
 
@@ -205,6 +213,7 @@ void AppService::RecoverInterruptedApps() {
       std::lock_guard lock(mutex_);
       supervisor_.Adopt(pid, app.pid_start_ticks, exit_file, [this, id = app.id](int code) { OnDriverExit(id, code); });
       Track(app, pid);
+      observer_.Watch(app);
       spdlog::info("re-adopted running app {} (pid {})", app.id, pid);
       continue;
     }
@@ -417,6 +426,7 @@ Result<AppRecord> AppService::Kill(const std::string& cluster_id, const std::str
 void AppService::LaunchLoop() {
   std::unique_lock lock(mutex_);
   bool leading = false;
+  int64_t ticks = 0;
   while (!stopping_) {
     lock.unlock();
     // Only the replica holding the lease launches and watches drivers; it picks up the
@@ -431,6 +441,7 @@ void AppService::LaunchLoop() {
     if (leading) {
       EnforceTimeouts();
       ForwardKillRequests();
+      if (++ticks % 5 == 0) observer_.PollAll();
     }
     lock.lock();
     if (!leading) {
@@ -491,6 +502,8 @@ void AppService::Launch(const AppRecord& app) {
   auto started = supervisor_.Spawn(request, [this, id = app.id](int code) { OnDriverExit(id, code); });
   if (!started) return fail(started.error().message);
   Track(app, started->pid);
+  catalog_->AddDirectory(dir / "eventlog");
+  observer_.Watch(app);
   now = NowMillis();
   auto moved = store_.TransitionApp(app.id, {.to = AppState::kRunning, .from = AppState::kPending, .at = now,
                                              .started_at = now, .pid = started->pid,
@@ -517,6 +530,7 @@ void AppService::OnDriverExit(const std::string& app_id, int exit_code) {
     log_tail = ReadTail(fs::path(app->app_dir) / "driver.log", 32u << 20);
     issues = ExtractIssues(log_tail);
     t.issues_json = json::serialize(issues);
+    t.metrics_json = observer_.Finish(*app);
   }
   if (app && app->kill_requested_at > 0) {
     bool timed_out = app->error_message.rfind(kTimedOutPrefix, 0) == 0;

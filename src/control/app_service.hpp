@@ -16,6 +16,8 @@
 #include <boost/json/value.hpp>
 
 #include "common/result.hpp"
+#include "control/spark_observer.hpp"
+#include "eventlog/catalog.hpp"
 #include "runtime/process.hpp"
 #include "store/store.hpp"
 
@@ -36,6 +38,9 @@ struct AppServiceOptions {
 class AppService {
  public:
   AppService(store::Store& store, AppServiceOptions options);
+
+  // The event logs of every app this service ran, for the History Server API.
+  std::shared_ptr<eventlog::Catalog> catalog() const { return catalog_; }
   ~AppService();  // Shutdown()
 
   // Starts the launch loop. Apps left RUNNING by a previous server are failed (and their
@@ -71,6 +76,8 @@ class AppService {
 
   store::Store& store_;
   AppServiceOptions options_;
+  std::shared_ptr<eventlog::Catalog> catalog_;
+  SparkObserver observer_;
   runtime::ProcessSupervisor supervisor_;
   std::mutex mutex_;
   std::condition_variable wake_;            // launch loop
