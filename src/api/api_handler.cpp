@@ -12,6 +12,7 @@
 #include "api/app_json.hpp"
 #include "api/envelope.hpp"
 #include "api/list_params.hpp"
+#include "control/cluster_stats.hpp"
 #include "api/tokens.hpp"
 #include "common/util.hpp"
 #include "eventlog/zip_stream.hpp"
@@ -184,6 +185,69 @@ void ApiHandler::AddClusterRoutes() {
     json::array items;
     for (auto& c : *clusters) items.push_back(ClusterToJson(c));
     return Envelope(req, kClusterKind, std::move(items));
+  });
+  // Apps that overlap [since, now]: every unfinished app plus those updated since.
+  auto window_apps = [this](const std::string& cluster_id, int64_t since) -> Result<std::vector<store::AppRecord>> {
+    SPARKPLANE_TRY(store_.GetCluster(cluster_id));
+    auto open = store_.ListApps({.cluster_id = cluster_id, .states = {store::AppState::kPending, store::AppState::kRunning},
+                                 .limit = 100000});
+    if (!open) return open;
+    auto closed = store_.ListApps({.cluster_id = cluster_id,
+                                   .states = {store::AppState::kCompleted, store::AppState::kCompletedWithWarnings,
+                                              store::AppState::kFailed, store::AppState::kKilled, store::AppState::kTimedOut},
+                                   .min_updated_at = since, .limit = 100000});
+    if (!closed) return closed;
+    open->insert(open->end(), closed->begin(), closed->end());
+    return open;
+  };
+  auto since_param = [](const net::Request& req) -> Result<int64_t> {
+    auto since = req.Query("since");
+    if (!since) return Fail(ErrorCode::kInvalidArgument, "since: is required, e.g. 2026-11-01T00:00:00Z", {"since"});
+    auto t = ParseIsoMillis(*since);
+    if (!t) return Fail(ErrorCode::kInvalidArgument, "since: " + t.error().message, {"since"});
+    if (*t > NowMillis()) return Fail(ErrorCode::kInvalidArgument, "since: must be in the past", {"since"});
+    if (NowMillis() - *t > 366LL * 86400 * 1000) return Fail(ErrorCode::kInvalidArgument, "since: at most a year ago", {"since"});
+    return t;
+  };
+  auto series = [=](std::string_view kind, auto compute) {
+    return [=](const net::Request& req, const PathParams& p) {
+      auto since = since_param(req);
+      if (!since) return ErrorEnvelope(req, since.error());
+      auto apps = window_apps(p[0], *since);
+      if (!apps) return ErrorEnvelope(req, apps.error());
+      return Envelope(req, kind, compute(*apps, *since, NowMillis()));
+    };
+  };
+  ocean_.Add("GET", "cluster/{c}/appCompletionTrend", series("spotinst:ocean:spark:appCompletionTrend", control::CompletionTrend));
+  ocean_.Add("GET", "cluster/{c}/appLoadHistory", series("spotinst:ocean:spark:appLoadHistory", control::LoadHistory));
+  ocean_.Add("GET", "cluster/sparkCoreHours", [this](const net::Request& req, const PathParams&) {
+    auto period = req.Query("period").value_or(FormatIsoMillis(NowMillis()).substr(0, 7));
+    auto from = ParseIsoMillis(period + "-01");
+    std::optional<int64_t> to;
+    if (period.size() == 7 && from) {
+      int year = std::stoi(period.substr(0, 4)), month = std::stoi(period.substr(5, 2));
+      auto next = ParseIsoMillis(month == 12 ? fmt::format("{}-01-01", year + 1) : fmt::format("{}-{:02}-01", year, month + 1));
+      if (next) to = *next;
+    }
+    if (!to) {
+      return ErrorEnvelope(req, {ErrorCode::kInvalidArgument, "period: must be a month such as 2026-11", {"period"}});
+    }
+    std::vector<std::string> ids;
+    for (auto [it, end] = req.query.equal_range("clusterId"); it != end; ++it) ids.push_back(it->second);
+    for (auto [it, end] = req.query.equal_range("clusterId[]"); it != end; ++it) ids.push_back(it->second);
+    if (ids.empty()) {
+      auto clusters = store_.ListClusters();
+      if (!clusters) return ErrorEnvelope(req, clusters.error());
+      for (auto& c : *clusters) ids.push_back(c.id);
+    }
+    json::array items;
+    for (auto& id : ids) {
+      auto apps = store_.ListApps({.cluster_id = id, .limit = 1000000});
+      if (!apps) return ErrorEnvelope(req, apps.error());
+      if (auto cluster = store_.GetCluster(id); !cluster) return ErrorEnvelope(req, cluster.error());
+      items.push_back({{"id", id}, {"coreHours", control::CoreHours(*apps, *from, *to, NowMillis())}});
+    }
+    return Envelope(req, "spotinst:ocean:spark:sparkCoreHours", std::move(items));
   });
   ocean_.Add("GET", "cluster/{c}", [this](const net::Request& req, const PathParams& p) {
     return Reply(req, kClusterKind, [&]() -> Result<json::value> {

@@ -308,6 +308,17 @@ TEST_F(ApiITest, ClusterRoutes) {
   EXPECT_EQ(cluster_.size(), 12u);
   auto one = json::parse(Call("GET", "/ocean/spark/cluster/" + cluster_, "{}").body);
   EXPECT_EQ(one.at("response").at("items").at(0).at("state"), "AVAILABLE");
+  std::string since = FormatIsoMillis(NowMillis() - 3600 * 1000);
+  auto trend = Call("GET", "/ocean/spark/cluster/" + cluster_ + "/appCompletionTrend?since=" + since);
+  ASSERT_EQ(trend.status, 200) << trend.body;
+  auto buckets = json::parse(trend.body).at("response").at("count").to_number<int>();
+  EXPECT_TRUE(buckets == 12 || buckets == 13) << buckets;  // 5-minute buckets over an hour (+ the ms since)
+  auto load = Call("GET", "/ocean/spark/cluster/" + cluster_ + "/appLoadHistory?since=" + since);
+  EXPECT_EQ(load.status, 200);
+  EXPECT_EQ(Call("GET", "/ocean/spark/cluster/" + cluster_ + "/appLoadHistory").status, 400);
+  auto hours = json::parse(Call("GET", "/ocean/spark/cluster/sparkCoreHours?clusterId=" + cluster_ + "&period=2026-11").body);
+  EXPECT_EQ(hours.at("response").at("items").at(0).at("id").as_string(), cluster_);
+  EXPECT_EQ(Call("GET", "/ocean/spark/cluster/sparkCoreHours?period=2026-13").status, 400);
 }
 
 }  // namespace
