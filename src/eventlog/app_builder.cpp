@@ -6,13 +6,13 @@
 #include <emmintrin.h>
 #endif
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <future>
 #include <charconv>
 #include <cstring>
+#include <future>
 #include <limits>
-
-#include <fmt/format.h>
 
 namespace sparkplane::eventlog {
 namespace od = simdjson::ondemand;
@@ -20,9 +20,9 @@ using simdjson::error_code;
 
 namespace {
 
-#define EL_TRY(expr)                               \
-  do {                                             \
-    if (error_code _e = (expr); _e) return _e;     \
+#define EL_TRY(expr)                           \
+  do {                                         \
+    if (error_code _e = (expr); _e) return _e; \
   } while (0)
 
 // Keys Spark writes never contain escapes; an escaped key just never matches a known name.
@@ -42,8 +42,10 @@ std::string_view RawKey(od::field& field) {
 #ifdef __SSE2__
   for (size_t off = 0;; off += 16) {
     __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + off));
-    unsigned quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('"'))));
-    unsigned slashes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\\'))));
+    unsigned quotes =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('"'))));
+    unsigned slashes =
+        static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_set1_epi8('\\'))));
     if (quotes != 0) {
       unsigned q = static_cast<unsigned>(__builtin_ctz(quotes));
       if (slashes == 0 || static_cast<unsigned>(__builtin_ctz(slashes)) > q) return {p, off + q};
@@ -153,9 +155,9 @@ error_code ReadString(od::value v, std::string& out) {
     return simdjson::SUCCESS;
   }
   std::string_view raw = v.raw_json_token();
-  while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
-                          raw.back() == '\t' || raw.back() == ',' || raw.back() == '}' ||
-                          raw.back() == ']')) {
+  while (!raw.empty() &&
+         (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t' ||
+          raw.back() == ',' || raw.back() == '}' || raw.back() == ']')) {
     raw.remove_suffix(1);
   }
   out.assign(raw);
@@ -174,7 +176,6 @@ error_code ReadOptString(od::value v, std::optional<std::string>& out) {
   out = std::move(s);
   return simdjson::SUCCESS;
 }
-
 
 error_code ReadStringMap(od::value v, std::vector<std::pair<std::string, std::string>>& out) {
   out.clear();
@@ -237,7 +238,9 @@ error_code ReadTextView(od::value v, std::optional<std::string_view>& out) {
   od::json_type type;
   EL_TRY(v.type().get(type));
   switch (type) {
-    case od::json_type::null: out.reset(); return simdjson::SUCCESS;
+    case od::json_type::null:
+      out.reset();
+      return simdjson::SUCCESS;
     case od::json_type::string: {
       std::string_view s;
       EL_TRY(v.get_string().get(s));
@@ -245,12 +248,14 @@ error_code ReadTextView(od::value v, std::optional<std::string_view>& out) {
       return simdjson::SUCCESS;
     }
     case od::json_type::object:
-    case od::json_type::array: out = std::string_view(); return simdjson::SUCCESS;
+    case od::json_type::array:
+      out = std::string_view();
+      return simdjson::SUCCESS;
     default: {
       std::string_view raw = v.raw_json_token();
-      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' ||
-                              raw.back() == '\t' || raw.back() == ',' || raw.back() == '}' ||
-                              raw.back() == ']')) {
+      while (!raw.empty() &&
+             (raw.back() == ' ' || raw.back() == '\n' || raw.back() == '\r' || raw.back() == '\t' ||
+              raw.back() == ',' || raw.back() == '}' || raw.back() == ']')) {
         raw.remove_suffix(1);
       }
       out = raw;
@@ -360,13 +365,20 @@ error_code ReadStageInfo(od::value v, StageInfoJson& s, uint64_t& unknown) {
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
     od::value val = field.value();
-    if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, s.stage_id));
-    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, s.attempt));
-    else if (Is(key, "Stage Name")) EL_TRY(ReadString(val, s.name));
-    else if (Is(key, "Number of Tasks")) EL_TRY(ReadInt32(val, s.num_tasks));
-    else if (Is(key, "RDD Info")) EL_TRY(ReadRddInfos(val, s.rdds));
-    else if (Is(key, "Parent IDs")) EL_TRY(ReadIntArray(val, s.parents));
-    else if (Is(key, "Details")) EL_TRY(ReadString(val, s.details));
+    if (Is(key, "Stage ID"))
+      EL_TRY(ReadInt32(val, s.stage_id));
+    else if (Is(key, "Stage Attempt ID"))
+      EL_TRY(ReadInt32(val, s.attempt));
+    else if (Is(key, "Stage Name"))
+      EL_TRY(ReadString(val, s.name));
+    else if (Is(key, "Number of Tasks"))
+      EL_TRY(ReadInt32(val, s.num_tasks));
+    else if (Is(key, "RDD Info"))
+      EL_TRY(ReadRddInfos(val, s.rdds));
+    else if (Is(key, "Parent IDs"))
+      EL_TRY(ReadIntArray(val, s.parents));
+    else if (Is(key, "Details"))
+      EL_TRY(ReadString(val, s.details));
     else if (Is(key, "Submission Time")) {
       int64_t t;
       EL_TRY(ReadInt(val, t));
@@ -415,8 +427,10 @@ bool MayHaveUserAccumulables(std::string_view line) {
   std::string_view rest = line.substr(pos);
   if (!Contains(rest, "\"Internal\":")) return true;  // pre-2.0 logs
   // Every non-internal accumulable must be a SQL metric for the array to be skippable.
-  while (const void* hit = memmem(rest.data(), rest.size(), kNotInternal.data(), kNotInternal.size())) {
-    rest.remove_prefix(static_cast<size_t>(static_cast<const char*>(hit) - rest.data()) + kNotInternal.size());
+  while (const void* hit =
+             memmem(rest.data(), rest.size(), kNotInternal.data(), kNotInternal.size())) {
+    rest.remove_prefix(static_cast<size_t>(static_cast<const char*>(hit) - rest.data()) +
+                       kNotInternal.size());
     if (!rest.starts_with(kSqlTail)) return true;
   }
   return false;
@@ -434,23 +448,36 @@ error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown, bool wa
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
     od::value val = field.value();
-    if (Is(key, "Task ID")) EL_TRY(ReadInt(val, t.task_id));
-    else if (Is(key, "Index")) EL_TRY(ReadInt32(val, t.index));
-    else if (Is(key, "Attempt")) EL_TRY(ReadInt32(val, t.attempt));
-    else if (Is(key, "Partition ID")) EL_TRY(ReadInt32(val, t.partition));
-    else if (Is(key, "Launch Time")) EL_TRY(ReadInt(val, t.launch));
-    else if (Is(key, "Executor ID")) EL_TRY(ReadString(val, t.executor));
-    else if (Is(key, "Host")) EL_TRY(ReadString(val, t.host));
-    else if (Is(key, "Locality")) EL_TRY(ReadString(val, t.locality));
-    else if (Is(key, "Speculative")) EL_TRY(ReadBool(val, t.speculative));
-    else if (Is(key, "Getting Result Time")) EL_TRY(ReadInt(val, t.getting_result));
-    else if (Is(key, "Finish Time")) EL_TRY(ReadInt(val, t.finish));
-    else if (Is(key, "Failed")) EL_TRY(ReadBool(val, t.failed));
-    else if (Is(key, "Killed")) EL_TRY(ReadBool(val, t.killed));
+    if (Is(key, "Task ID"))
+      EL_TRY(ReadInt(val, t.task_id));
+    else if (Is(key, "Index"))
+      EL_TRY(ReadInt32(val, t.index));
+    else if (Is(key, "Attempt"))
+      EL_TRY(ReadInt32(val, t.attempt));
+    else if (Is(key, "Partition ID"))
+      EL_TRY(ReadInt32(val, t.partition));
+    else if (Is(key, "Launch Time"))
+      EL_TRY(ReadInt(val, t.launch));
+    else if (Is(key, "Executor ID"))
+      EL_TRY(ReadString(val, t.executor));
+    else if (Is(key, "Host"))
+      EL_TRY(ReadString(val, t.host));
+    else if (Is(key, "Locality"))
+      EL_TRY(ReadString(val, t.locality));
+    else if (Is(key, "Speculative"))
+      EL_TRY(ReadBool(val, t.speculative));
+    else if (Is(key, "Getting Result Time"))
+      EL_TRY(ReadInt(val, t.getting_result));
+    else if (Is(key, "Finish Time"))
+      EL_TRY(ReadInt(val, t.finish));
+    else if (Is(key, "Failed"))
+      EL_TRY(ReadBool(val, t.failed));
+    else if (Is(key, "Killed"))
+      EL_TRY(ReadBool(val, t.killed));
     else if (Is(key, "Accumulables")) {
       if (want_accums) EL_TRY(ReadAccumulables(val, t.accums, unknown));
-    }
-    else ++unknown;
+    } else
+      ++unknown;
   }
   return simdjson::SUCCESS;
 }
@@ -510,16 +537,26 @@ error_code ReadTaskMetrics(od::value v, TaskMetricValues& m, uint64_t& unknown) 
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
     od::value val = field.value();
-    if (Is(key, "Executor Deserialize Time")) EL_TRY(ReadInt(val, m[kExecutorDeserializeTime]));
-    else if (Is(key, "Executor Deserialize CPU Time")) EL_TRY(ReadInt(val, m[kExecutorDeserializeCpuTime]));
-    else if (Is(key, "Executor Run Time")) EL_TRY(ReadInt(val, m[kExecutorRunTime]));
-    else if (Is(key, "Executor CPU Time")) EL_TRY(ReadInt(val, m[kExecutorCpuTime]));
-    else if (Is(key, "Peak Execution Memory")) EL_TRY(ReadInt(val, m[kPeakExecutionMemory]));
-    else if (Is(key, "Result Size")) EL_TRY(ReadInt(val, m[kResultSize]));
-    else if (Is(key, "JVM GC Time")) EL_TRY(ReadInt(val, m[kJvmGcTime]));
-    else if (Is(key, "Result Serialization Time")) EL_TRY(ReadInt(val, m[kResultSerializationTime]));
-    else if (Is(key, "Memory Bytes Spilled")) EL_TRY(ReadInt(val, m[kMemoryBytesSpilled]));
-    else if (Is(key, "Disk Bytes Spilled")) EL_TRY(ReadInt(val, m[kDiskBytesSpilled]));
+    if (Is(key, "Executor Deserialize Time"))
+      EL_TRY(ReadInt(val, m[kExecutorDeserializeTime]));
+    else if (Is(key, "Executor Deserialize CPU Time"))
+      EL_TRY(ReadInt(val, m[kExecutorDeserializeCpuTime]));
+    else if (Is(key, "Executor Run Time"))
+      EL_TRY(ReadInt(val, m[kExecutorRunTime]));
+    else if (Is(key, "Executor CPU Time"))
+      EL_TRY(ReadInt(val, m[kExecutorCpuTime]));
+    else if (Is(key, "Peak Execution Memory"))
+      EL_TRY(ReadInt(val, m[kPeakExecutionMemory]));
+    else if (Is(key, "Result Size"))
+      EL_TRY(ReadInt(val, m[kResultSize]));
+    else if (Is(key, "JVM GC Time"))
+      EL_TRY(ReadInt(val, m[kJvmGcTime]));
+    else if (Is(key, "Result Serialization Time"))
+      EL_TRY(ReadInt(val, m[kResultSerializationTime]));
+    else if (Is(key, "Memory Bytes Spilled"))
+      EL_TRY(ReadInt(val, m[kMemoryBytesSpilled]));
+    else if (Is(key, "Disk Bytes Spilled"))
+      EL_TRY(ReadInt(val, m[kDiskBytesSpilled]));
     else if (Is(key, "Shuffle Read Metrics")) {
       EL_TRY(ReadMetricObject(val, m, unknown,
                               {{"Remote Blocks Fetched", kShuffleRemoteBlocksFetched},
@@ -537,8 +574,8 @@ error_code ReadTaskMetrics(od::value v, TaskMetricValues& m, uint64_t& unknown) 
                                {"Shuffle Write Time", kShuffleWriteTime},
                                {"Shuffle Records Written", kShuffleRecordsWritten}}));
     } else if (Is(key, "Input Metrics")) {
-      EL_TRY(ReadMetricObject(val, m, unknown,
-                              {{"Bytes Read", kInputBytesRead}, {"Records Read", kInputRecordsRead}}));
+      EL_TRY(ReadMetricObject(
+          val, m, unknown, {{"Bytes Read", kInputBytesRead}, {"Records Read", kInputRecordsRead}}));
     } else if (Is(key, "Output Metrics")) {
       EL_TRY(ReadMetricObject(
           val, m, unknown,
@@ -559,10 +596,14 @@ std::string StackTraceText(const std::vector<std::array<std::string, 3>>& frames
     if (i) out += '\n';
     const auto& [cls, method, file] = frames[i];
     std::string location;
-    if (lines[i] == -2) location = "Native Method";
-    else if (file.empty()) location = "Unknown Source";
-    else if (lines[i] >= 0) location = fmt::format("{}:{}", file, lines[i]);
-    else location = file;
+    if (lines[i] == -2)
+      location = "Native Method";
+    else if (file.empty())
+      location = "Unknown Source";
+    else if (lines[i] >= 0)
+      location = fmt::format("{}:{}", file, lines[i]);
+    else
+      location = file;
     out += fmt::format("        {}.{}({})", cls, method, location);
   }
   return out;
@@ -573,7 +614,8 @@ struct TaskEndReasonJson {
   std::string class_name, description, full_stack_trace, kill_reason, message, loss_reason;
   std::string bm_executor, bm_host;
   int64_t bm_port = 0;
-  bool have_bm = false, have_full_stack = false, have_loss_reason = false, exit_caused_by_app = true;
+  bool have_bm = false, have_full_stack = false, have_loss_reason = false,
+       exit_caused_by_app = true;
   std::string executor_id;
   int64_t shuffle_id = 0, map_id = 0, map_index = std::numeric_limits<int32_t>::min(),
           reduce_id = 0, job_id = 0, partition_id = 0, attempt_number = 0;
@@ -583,12 +625,13 @@ struct TaskEndReasonJson {
   std::string ErrorString() const {
     if (reason == "ExceptionFailure") {
       if (have_full_stack) return full_stack_trace;
-      return fmt::format("{}: {}\n{}", class_name, description, StackTraceText(frames, frame_lines));
+      return fmt::format("{}: {}\n{}", class_name, description,
+                         StackTraceText(frames, frame_lines));
     }
     if (reason == "FetchFailed") {
-      std::string bm = have_bm ? fmt::format("BlockManagerId({}, {}, {}, None)", bm_executor,
-                                              bm_host, bm_port)
-                               : "null";
+      std::string bm =
+          have_bm ? fmt::format("BlockManagerId({}, {}, {}, None)", bm_executor, bm_host, bm_port)
+                  : "null";
       std::string idx = map_index == std::numeric_limits<int32_t>::min()
                             ? std::string("Unknown")
                             : std::to_string(map_index);
@@ -651,9 +694,12 @@ error_code ReadTaskEndReason(od::value v, TaskEndReasonJson& r) {
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
     od::value val = field.value();
-    if (Is(key, "Reason")) EL_TRY(ReadString(val, r.reason));
-    else if (Is(key, "Class Name")) EL_TRY(ReadString(val, r.class_name));
-    else if (Is(key, "Description")) EL_TRY(ReadString(val, r.description));
+    if (Is(key, "Reason"))
+      EL_TRY(ReadString(val, r.reason));
+    else if (Is(key, "Class Name"))
+      EL_TRY(ReadString(val, r.class_name));
+    else if (Is(key, "Description"))
+      EL_TRY(ReadString(val, r.description));
     else if (Is(key, "Full Stack Trace")) {
       od::json_type type;
       EL_TRY(val.type().get(type));
@@ -661,21 +707,33 @@ error_code ReadTaskEndReason(od::value v, TaskEndReasonJson& r) {
         EL_TRY(ReadString(val, r.full_stack_trace));
         r.have_full_stack = true;
       }
-    } else if (Is(key, "Stack Trace")) EL_TRY(ReadStackTrace(val, r));
-    else if (Is(key, "Kill Reason")) EL_TRY(ReadString(val, r.kill_reason));
-    else if (Is(key, "Message")) EL_TRY(ReadString(val, r.message));
+    } else if (Is(key, "Stack Trace"))
+      EL_TRY(ReadStackTrace(val, r));
+    else if (Is(key, "Kill Reason"))
+      EL_TRY(ReadString(val, r.kill_reason));
+    else if (Is(key, "Message"))
+      EL_TRY(ReadString(val, r.message));
     else if (Is(key, "Loss Reason")) {
       EL_TRY(ReadString(val, r.loss_reason));
       r.have_loss_reason = true;
-    } else if (Is(key, "Executor ID")) EL_TRY(ReadString(val, r.executor_id));
-    else if (Is(key, "Exit Caused By App")) EL_TRY(ReadBool(val, r.exit_caused_by_app));
-    else if (Is(key, "Shuffle ID")) EL_TRY(ReadInt(val, r.shuffle_id));
-    else if (Is(key, "Map ID")) EL_TRY(ReadInt(val, r.map_id));
-    else if (Is(key, "Map Index")) EL_TRY(ReadInt(val, r.map_index));
-    else if (Is(key, "Reduce ID")) EL_TRY(ReadInt(val, r.reduce_id));
-    else if (Is(key, "Job ID")) EL_TRY(ReadInt(val, r.job_id));
-    else if (Is(key, "Partition ID")) EL_TRY(ReadInt(val, r.partition_id));
-    else if (Is(key, "Attempt Number")) EL_TRY(ReadInt(val, r.attempt_number));
+    } else if (Is(key, "Executor ID"))
+      EL_TRY(ReadString(val, r.executor_id));
+    else if (Is(key, "Exit Caused By App"))
+      EL_TRY(ReadBool(val, r.exit_caused_by_app));
+    else if (Is(key, "Shuffle ID"))
+      EL_TRY(ReadInt(val, r.shuffle_id));
+    else if (Is(key, "Map ID"))
+      EL_TRY(ReadInt(val, r.map_id));
+    else if (Is(key, "Map Index"))
+      EL_TRY(ReadInt(val, r.map_index));
+    else if (Is(key, "Reduce ID"))
+      EL_TRY(ReadInt(val, r.reduce_id));
+    else if (Is(key, "Job ID"))
+      EL_TRY(ReadInt(val, r.job_id));
+    else if (Is(key, "Partition ID"))
+      EL_TRY(ReadInt(val, r.partition_id));
+    else if (Is(key, "Attempt Number"))
+      EL_TRY(ReadInt(val, r.attempt_number));
     else if (Is(key, "Block Manager Address")) {
       od::json_type type;
       EL_TRY(val.type().get(type));
@@ -761,8 +819,8 @@ EventKind ClassifyEvent(std::string_view name) {
     if (Is(n, "LogStart")) return EventKind::kLogStart;
     if (Is(n, "ResourceProfileAdded")) return EventKind::kResourceProfileAdded;
     if (Is(n, "UnpersistRDD")) return EventKind::kUnpersistRdd;
-    if (Is(n, "BlockUpdated") || Is(n, "SpeculativeTaskSubmitted") || Is(n, "UnschedulableTaskSetAdded") ||
-        Is(n, "UnschedulableTaskSetRemoved"))
+    if (Is(n, "BlockUpdated") || Is(n, "SpeculativeTaskSubmitted") ||
+        Is(n, "UnschedulableTaskSetAdded") || Is(n, "UnschedulableTaskSetRemoved"))
       return EventKind::kIgnored;
     return EventKind::kUnknown;
   }
@@ -788,7 +846,8 @@ EventKind ClassifyEvent(std::string_view name) {
     std::string_view n = name.substr(kSqlUi.size());
     if (Is(n, "SparkListenerSQLExecutionStart")) return EventKind::kSqlStart;
     if (Is(n, "SparkListenerSQLExecutionEnd")) return EventKind::kSqlEnd;
-    if (Is(n, "SparkListenerSQLAdaptiveExecutionUpdate") || Is(n, "SparkListenerDriverAccumUpdates") ||
+    if (Is(n, "SparkListenerSQLAdaptiveExecutionUpdate") ||
+        Is(n, "SparkListenerDriverAccumUpdates") ||
         Is(n, "SparkListenerSQLAdaptiveSQLMetricUpdates"))
       return EventKind::kIgnored;
     return EventKind::kUnknown;
@@ -953,7 +1012,9 @@ void AppBuilder::Impl::ApplyRange(Worker& w, const std::vector<std::string_view>
   for (size_t i = begin; i < end; ++i) {
     ParsedLine& p = w.out[i - begin];
     switch (p.kind) {
-      case ParsedLine::kOther: Line(lines[i], lines[i].size() + kLinePadding); break;
+      case ParsedLine::kOther:
+        Line(lines[i], lines[i].size() + kLinePadding);
+        break;
       case ParsedLine::kError:
         ++model.counters.lines;
         ++model.counters.parse_errors;
@@ -963,8 +1024,10 @@ void AppBuilder::Impl::ApplyRange(Worker& w, const std::vector<std::string_view>
         ++model.counters.lines;
         ++model.counters.events;
         model.counters.unknown_fields += p.ev.unknown;
-        if (p.kind == ParsedLine::kTaskStart) (void)ApplyTaskStart(p.ev);
-        else (void)ApplyTaskEnd(p.ev);
+        if (p.kind == ParsedLine::kTaskStart)
+          (void)ApplyTaskStart(p.ev);
+        else
+          (void)ApplyTaskEnd(p.ev);
         break;
     }
   }
@@ -972,7 +1035,8 @@ void AppBuilder::Impl::ApplyRange(Worker& w, const std::vector<std::string_view>
 
 void AppBuilder::Impl::Batch(const std::vector<std::string_view>& lines) {
   size_t mid = lines.size() / 2;
-  auto second = std::async(std::launch::async, [&] { ParseRange(workers[1], lines, mid, lines.size()); });
+  auto second =
+      std::async(std::launch::async, [&] { ParseRange(workers[1], lines, mid, lines.size()); });
   ParseRange(workers[0], lines, 0, mid);
   ApplyRange(workers[0], lines, 0, mid);
   second.get();
@@ -1034,52 +1098,78 @@ void AppBuilder::Impl::Line(std::string_view line, size_t capacity) {
 
 error_code AppBuilder::Impl::Dispatch(EventKind kind, od::object& obj) {
   switch (kind) {
-    case EventKind::kLogStart: return OnLogStart(obj);
-    case EventKind::kAppStart: return OnAppStart(obj);
-    case EventKind::kAppEnd: return OnAppEnd(obj);
-    case EventKind::kEnvUpdate: return OnEnvUpdate(obj);
-    case EventKind::kResourceProfileAdded: return OnResourceProfile(obj);
-    case EventKind::kExecutorAdded: return OnExecutorAdded(obj);
-    case EventKind::kExecutorRemoved: return OnExecutorRemoved(obj);
-    case EventKind::kBlockManagerAdded: return OnBlockManager(obj, true);
-    case EventKind::kBlockManagerRemoved: return OnBlockManager(obj, false);
-    case EventKind::kJobStart: return OnJobStart(obj);
-    case EventKind::kJobEnd: return OnJobEnd(obj);
-    case EventKind::kStageSubmitted: return OnStage(obj, true);
-    case EventKind::kStageCompleted: return OnStage(obj, false);
-    case EventKind::kTaskStart: return OnTaskStart(obj);
-    case EventKind::kTaskGettingResult: return OnTaskGettingResult(obj);
-    case EventKind::kTaskEnd: return OnTaskEnd(obj);
-    case EventKind::kStageExecutorMetrics: return OnStageExecutorMetrics(obj);
-    case EventKind::kExecutorMetricsUpdate: return OnExecutorMetricsUpdate(obj);
-    case EventKind::kUnpersistRdd: return OnUnpersist(obj);
+    case EventKind::kLogStart:
+      return OnLogStart(obj);
+    case EventKind::kAppStart:
+      return OnAppStart(obj);
+    case EventKind::kAppEnd:
+      return OnAppEnd(obj);
+    case EventKind::kEnvUpdate:
+      return OnEnvUpdate(obj);
+    case EventKind::kResourceProfileAdded:
+      return OnResourceProfile(obj);
+    case EventKind::kExecutorAdded:
+      return OnExecutorAdded(obj);
+    case EventKind::kExecutorRemoved:
+      return OnExecutorRemoved(obj);
+    case EventKind::kBlockManagerAdded:
+      return OnBlockManager(obj, true);
+    case EventKind::kBlockManagerRemoved:
+      return OnBlockManager(obj, false);
+    case EventKind::kJobStart:
+      return OnJobStart(obj);
+    case EventKind::kJobEnd:
+      return OnJobEnd(obj);
+    case EventKind::kStageSubmitted:
+      return OnStage(obj, true);
+    case EventKind::kStageCompleted:
+      return OnStage(obj, false);
+    case EventKind::kTaskStart:
+      return OnTaskStart(obj);
+    case EventKind::kTaskGettingResult:
+      return OnTaskGettingResult(obj);
+    case EventKind::kTaskEnd:
+      return OnTaskEnd(obj);
+    case EventKind::kStageExecutorMetrics:
+      return OnStageExecutorMetrics(obj);
+    case EventKind::kExecutorMetricsUpdate:
+      return OnExecutorMetricsUpdate(obj);
+    case EventKind::kUnpersistRdd:
+      return OnUnpersist(obj);
     case EventKind::kExecutorExcluded:
     case EventKind::kExecutorUnexcluded:
     case EventKind::kNodeExcluded:
     case EventKind::kNodeUnexcluded:
     case EventKind::kExecutorExcludedForStage:
-    case EventKind::kNodeExcludedForStage: return OnExclusion(obj, kind);
-    case EventKind::kMiscProcessAdded: return OnMiscProcess(obj);
-    case EventKind::kSqlStart: return OnSql(obj, true);
-    case EventKind::kSqlEnd: return OnSql(obj, false);
+    case EventKind::kNodeExcludedForStage:
+      return OnExclusion(obj, kind);
+    case EventKind::kMiscProcessAdded:
+      return OnMiscProcess(obj);
+    case EventKind::kSqlStart:
+      return OnSql(obj, true);
+    case EventKind::kSqlEnd:
+      return OnSql(obj, false);
     case EventKind::kUnknown:
-    case EventKind::kIgnored: break;
+    case EventKind::kIgnored:
+      break;
   }
   return simdjson::SUCCESS;
 }
 
-#define EL_FIELDS(obj)                     \
-  for (auto f_ : obj)                      \
-    if (od::field field; std::move(f_).get(field))    \
-      return simdjson::TAPE_ERROR;         \
+#define EL_FIELDS(obj)                                               \
+  for (auto f_ : obj)                                                \
+    if (od::field field; std::move(f_).get(field))                   \
+      return simdjson::TAPE_ERROR;                                   \
     else if (std::string_view key = RawKey(field); Is(key, "Event")) \
-      continue;                            \
+      continue;                                                      \
     else
 
 error_code AppBuilder::Impl::OnLogStart(od::object& obj) {
   EL_FIELDS(obj) {
-    if (Is(key, "Spark Version")) EL_TRY(ReadString(field.value(), model.spark_version));
-    else ++unknown;
+    if (Is(key, "Spark Version"))
+      EL_TRY(ReadString(field.value(), model.spark_version));
+    else
+      ++unknown;
   }
   return simdjson::SUCCESS;
 }
@@ -1091,14 +1181,21 @@ error_code AppBuilder::Impl::OnAppStart(od::object& obj) {
   Properties driver_logs;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "App Name")) EL_TRY(ReadString(val, name));
-    else if (Is(key, "App ID")) EL_TRY(ReadString(val, id));
-    else if (Is(key, "Timestamp")) EL_TRY(ReadInt(val, time));
-    else if (Is(key, "User")) EL_TRY(ReadString(val, user));
-    else if (Is(key, "App Attempt ID")) EL_TRY(ReadOptString(val, attempt));
-    else if (Is(key, "Driver Logs")) EL_TRY(ReadStringMap(val, driver_logs));
+    if (Is(key, "App Name"))
+      EL_TRY(ReadString(val, name));
+    else if (Is(key, "App ID"))
+      EL_TRY(ReadString(val, id));
+    else if (Is(key, "Timestamp"))
+      EL_TRY(ReadInt(val, time));
+    else if (Is(key, "User"))
+      EL_TRY(ReadString(val, user));
+    else if (Is(key, "App Attempt ID"))
+      EL_TRY(ReadOptString(val, attempt));
+    else if (Is(key, "Driver Logs"))
+      EL_TRY(ReadStringMap(val, driver_logs));
     else if (Is(key, "Driver Attributes")) {
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   model.app_name = std::move(name);
   model.app_id = std::move(id);
@@ -1113,12 +1210,14 @@ error_code AppBuilder::Impl::OnAppStart(od::object& obj) {
 error_code AppBuilder::Impl::OnAppEnd(od::object& obj) {
   int64_t time = 0;
   EL_FIELDS(obj) {
-    if (Is(key, "Timestamp")) EL_TRY(ReadInt(field.value(), time));
+    if (Is(key, "Timestamp"))
+      EL_TRY(ReadInt(field.value(), time));
     else if (Is(key, "ExitCode")) {
       int32_t code;
       EL_TRY(ReadInt32(field.value(), code));
       model.exit_code = code;
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   model.end_time = time;
   model.ended = true;
@@ -1141,16 +1240,25 @@ error_code AppBuilder::Impl::OnEnvUpdate(od::object& obj) {
       Properties jvm;
       EL_TRY(ReadStringMap(val, jvm));
       for (auto& [k, v] : jvm) {
-        if (k == "Java Version") env.java_version = v;
-        else if (k == "Java Home") env.java_home = v;
-        else if (k == "Scala Version") env.scala_version = v;
+        if (k == "Java Version")
+          env.java_version = v;
+        else if (k == "Java Home")
+          env.java_home = v;
+        else if (k == "Scala Version")
+          env.scala_version = v;
       }
-    } else if (Is(key, "Spark Properties")) EL_TRY(ReadStringMap(val, env.spark));
-    else if (Is(key, "Hadoop Properties")) EL_TRY(ReadStringMap(val, env.hadoop));
-    else if (Is(key, "System Properties")) EL_TRY(ReadStringMap(val, env.system));
-    else if (Is(key, "Metrics Properties")) EL_TRY(ReadStringMap(val, env.metrics));
-    else if (Is(key, "Classpath Entries")) EL_TRY(ReadStringMap(val, env.classpath));
-    else ++unknown;
+    } else if (Is(key, "Spark Properties"))
+      EL_TRY(ReadStringMap(val, env.spark));
+    else if (Is(key, "Hadoop Properties"))
+      EL_TRY(ReadStringMap(val, env.hadoop));
+    else if (Is(key, "System Properties"))
+      EL_TRY(ReadStringMap(val, env.system));
+    else if (Is(key, "Metrics Properties"))
+      EL_TRY(ReadStringMap(val, env.metrics));
+    else if (Is(key, "Classpath Entries"))
+      EL_TRY(ReadStringMap(val, env.classpath));
+    else
+      ++unknown;
   }
   for (const auto& [k, v] : env.spark) {
     if (k == "spark.task.cpus") {
@@ -1213,10 +1321,14 @@ error_code AppBuilder::Impl::OnResourceProfile(od::object& obj) {
   ResourceProfile rp;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Resource Profile Id")) EL_TRY(ReadInt32(val, rp.id));
-    else if (Is(key, "Executor Resource Requests")) EL_TRY(ReadResourceRequests(val, rp.executor_resources));
-    else if (Is(key, "Task Resource Requests")) EL_TRY(ReadResourceRequests(val, rp.task_resources));
-    else ++unknown;
+    if (Is(key, "Resource Profile Id"))
+      EL_TRY(ReadInt32(val, rp.id));
+    else if (Is(key, "Executor Resource Requests"))
+      EL_TRY(ReadResourceRequests(val, rp.executor_resources));
+    else if (Is(key, "Task Resource Requests"))
+      EL_TRY(ReadResourceRequests(val, rp.task_resources));
+    else
+      ++unknown;
   }
   model.resource_profiles.push_back(std::move(rp));
   return simdjson::SUCCESS;
@@ -1230,8 +1342,10 @@ error_code AppBuilder::Impl::OnExecutorAdded(od::object& obj) {
   std::vector<ResourceInfo> resources;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Timestamp")) EL_TRY(ReadInt(val, time));
-    else if (Is(key, "Executor ID")) EL_TRY(ReadString(val, id));
+    if (Is(key, "Timestamp"))
+      EL_TRY(ReadInt(val, time));
+    else if (Is(key, "Executor ID"))
+      EL_TRY(ReadString(val, id));
     else if (Is(key, "Executor Info")) {
       EL_TRY(ForEachField(val, [&](std::string_view ikey, od::value ival) {
         if (Is(ikey, "Host")) return ReadString(ival, host);
@@ -1242,7 +1356,8 @@ error_code AppBuilder::Impl::OnExecutorAdded(od::object& obj) {
         if (Is(ikey, "Resources")) return ReadResources(ival, resources);
         return simdjson::SUCCESS;
       }));
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   Executor& e = GetOrCreateExecutor(id, time);
   e.host = host;
@@ -1268,10 +1383,14 @@ error_code AppBuilder::Impl::OnExecutorRemoved(od::object& obj) {
   int64_t time = 0;
   std::string id, reason;
   EL_FIELDS(obj) {
-    if (Is(key, "Timestamp")) EL_TRY(ReadInt(field.value(), time));
-    else if (Is(key, "Executor ID")) EL_TRY(ReadString(field.value(), id));
-    else if (Is(key, "Removed Reason")) EL_TRY(ReadString(field.value(), reason));
-    else ++unknown;
+    if (Is(key, "Timestamp"))
+      EL_TRY(ReadInt(field.value(), time));
+    else if (Is(key, "Executor ID"))
+      EL_TRY(ReadString(field.value(), id));
+    else if (Is(key, "Removed Reason"))
+      EL_TRY(ReadString(field.value(), reason));
+    else
+      ++unknown;
   }
   if (Executor* e = FindExecutor(id)) {
     e->active = false;
@@ -1288,9 +1407,12 @@ error_code AppBuilder::Impl::OnBlockManager(od::object& obj, bool added) {
   std::string exec_id, host;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Block Manager ID")) EL_TRY(ReadBlockManagerId(val, exec_id, host, port));
-    else if (Is(key, "Maximum Memory")) EL_TRY(ReadInt(val, max_mem));
-    else if (Is(key, "Timestamp")) EL_TRY(ReadInt(val, time));
+    if (Is(key, "Block Manager ID"))
+      EL_TRY(ReadBlockManagerId(val, exec_id, host, port));
+    else if (Is(key, "Maximum Memory"))
+      EL_TRY(ReadInt(val, max_mem));
+    else if (Is(key, "Timestamp"))
+      EL_TRY(ReadInt(val, time));
     else if (Is(key, "Maximum Onheap Memory")) {
       int64_t x;
       EL_TRY(ReadInt(val, x));
@@ -1299,7 +1421,8 @@ error_code AppBuilder::Impl::OnBlockManager(od::object& obj, bool added) {
       int64_t x;
       EL_TRY(ReadInt(val, x));
       off_heap = x;
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   if (added) {
     Executor& e = GetOrCreateExecutor(exec_id, time);
@@ -1342,8 +1465,10 @@ error_code AppBuilder::Impl::OnJobStart(od::object& obj) {
   job_stage_infos.clear();
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Job ID")) EL_TRY(ReadInt32(val, job.job_id));
-    else if (Is(key, "Submission Time")) EL_TRY(ReadInt(val, time));
+    if (Is(key, "Job ID"))
+      EL_TRY(ReadInt32(val, job.job_id));
+    else if (Is(key, "Submission Time"))
+      EL_TRY(ReadInt(val, time));
     else if (Is(key, "Stage Infos")) {
       od::array arr;
       EL_TRY(val.get_array().get(arr));
@@ -1353,9 +1478,12 @@ error_code AppBuilder::Impl::OnJobStart(od::object& obj) {
         job_stage_infos.emplace_back();
         EL_TRY(ReadStageInfo(ev, job_stage_infos.back(), unknown));
       }
-    } else if (Is(key, "Stage IDs")) EL_TRY(ReadIntArray(val, job.stage_ids));
-    else if (Is(key, "Properties")) EL_TRY(ReadProperties(val, properties));
-    else ++unknown;
+    } else if (Is(key, "Stage IDs"))
+      EL_TRY(ReadIntArray(val, job.stage_ids));
+    else if (Is(key, "Properties"))
+      EL_TRY(ReadProperties(val, properties));
+    else
+      ++unknown;
   }
   if (time > 0) job.submission_time = time;
   // Name = the last (highest id) stage's name; tasks = those of stages not yet completed.
@@ -1408,13 +1536,16 @@ error_code AppBuilder::Impl::OnJobEnd(od::object& obj) {
   std::string result;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Job ID")) EL_TRY(ReadInt32(val, job_id));
-    else if (Is(key, "Completion Time")) EL_TRY(ReadInt(val, time));
+    if (Is(key, "Job ID"))
+      EL_TRY(ReadInt32(val, job_id));
+    else if (Is(key, "Completion Time"))
+      EL_TRY(ReadInt(val, time));
     else if (Is(key, "Job Result")) {
       EL_TRY(ForEachField(val, [&](std::string_view rkey, od::value rval) {
         return Is(rkey, "Result") ? ReadString(rval, result) : simdjson::SUCCESS;
       }));
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   auto it = model.jobs.find(job_id);
   if (it == model.jobs.end()) return simdjson::SUCCESS;
@@ -1452,7 +1583,8 @@ error_code AppBuilder::Impl::OnStage(od::object& obj, bool submitted) {
       have_info = true;
     } else if (Is(key, "Properties")) {
       EL_TRY(ReadProperties(val, properties));
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   if (!have_info) return simdjson::SUCCESS;
   Stage& s = GetOrCreateStage(stage_info);
@@ -1460,31 +1592,39 @@ error_code AppBuilder::Impl::OnStage(od::object& obj, bool submitted) {
   for (const auto& rdd : stage_info.rdds) {
     if (rdd.StorageValid()) model.rdds.try_emplace(rdd.id, rdd);
   }
-  if (stage_info.submission) model.last_event_time = std::max(model.last_event_time, *stage_info.submission);
-  if (stage_info.completion) model.last_event_time = std::max(model.last_event_time, *stage_info.completion);
+  if (stage_info.submission)
+    model.last_event_time = std::max(model.last_event_time, *stage_info.submission);
+  if (stage_info.completion)
+    model.last_event_time = std::max(model.last_event_time, *stage_info.completion);
   if (submitted) {
     s.status = StageStatus::kActive;
     ApplyProperties(properties, &s, nullptr);
     // Jobs that are still running and contain this stage.
     for (auto& [id, job] : model.jobs) {
       if (job.status != JobStatus::kRunning) continue;
-      if (std::find(job.stage_ids.begin(), job.stage_ids.end(), s.stage_id) == job.stage_ids.end()) {
+      if (std::find(job.stage_ids.begin(), job.stage_ids.end(), s.stage_id) ==
+          job.stage_ids.end()) {
         continue;
       }
-      if (std::find(s.job_ids.begin(), s.job_ids.end(), id) == s.job_ids.end()) s.job_ids.push_back(id);
+      if (std::find(s.job_ids.begin(), s.job_ids.end(), id) == s.job_ids.end())
+        s.job_ids.push_back(id);
       job.completed_stages.erase(s.stage_id);
       job.active_stages += 1;
     }
     return simdjson::SUCCESS;
   }
-  if (stage_info.failure) s.status = StageStatus::kFailed;
-  else if (stage_info.submission) s.status = StageStatus::kComplete;
-  else s.status = StageStatus::kSkipped;
+  if (stage_info.failure)
+    s.status = StageStatus::kFailed;
+  else if (stage_info.submission)
+    s.status = StageStatus::kComplete;
+  else
+    s.status = StageStatus::kSkipped;
   for (int32_t job_id : s.job_ids) {
     auto it = model.jobs.find(job_id);
     if (it == model.jobs.end()) continue;
     Job& job = it->second;
-    if (s.status == StageStatus::kComplete) job.completed_stages.insert(s.stage_id);
+    if (s.status == StageStatus::kComplete)
+      job.completed_stages.insert(s.stage_id);
     else if (s.status == StageStatus::kSkipped) {
       job.skipped_stages.insert(s.stage_id);
       job.skipped_tasks += s.num_tasks;
@@ -1508,12 +1648,15 @@ error_code ParseTaskStart(od::object& obj, TaskEvent& ev) {
   ev.have_info = false;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, ev.stage_id));
-    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, ev.attempt));
+    if (Is(key, "Stage ID"))
+      EL_TRY(ReadInt32(val, ev.stage_id));
+    else if (Is(key, "Stage Attempt ID"))
+      EL_TRY(ReadInt32(val, ev.attempt));
     else if (Is(key, "Task Info")) {
       EL_TRY(ReadTaskInfo(val, ev.info, unknown, /*want_accums=*/false));
       ev.have_info = true;
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   return simdjson::SUCCESS;
 }
@@ -1525,8 +1668,10 @@ error_code ParseTaskEnd(od::object& obj, TaskEvent& ev, std::string_view line) {
   ev.reason = TaskEndReasonJson{};
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, ev.stage_id));
-    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, ev.attempt));
+    if (Is(key, "Stage ID"))
+      EL_TRY(ReadInt32(val, ev.stage_id));
+    else if (Is(key, "Stage Attempt ID"))
+      EL_TRY(ReadInt32(val, ev.attempt));
     else if (Is(key, "Task Info")) {
       EL_TRY(ReadTaskInfo(val, ev.info, unknown, MayHaveUserAccumulables(line)));
       ev.have_info = true;
@@ -1543,7 +1688,8 @@ error_code ParseTaskEnd(od::object& obj, TaskEvent& ev, std::string_view line) {
       EL_TRY(ReadExecutorMetrics(val, ev.exec_metrics, unknown));
       ev.have_exec_metrics = true;
     } else if (Is(key, "Task Type")) {
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   // Accumulable views die with the parser's buffers: keep owned copies of the kept ones.
   ev.visible = VisibleAccumulables(ev.info.accums, /*with_update=*/true);
@@ -1614,11 +1760,13 @@ error_code AppBuilder::Impl::OnTaskGettingResult(od::object& obj) {
     if (Is(key, "Task Info")) {
       EL_TRY(ReadTaskInfo(field.value(), task_info, unknown));
       have_info = true;
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   if (!have_info) return simdjson::SUCCESS;
   auto it = model.task_index.find(task_info.task_id);
-  if (it != model.task_index.end()) model.tasks[it->second].fetch_start_time = task_info.getting_result;
+  if (it != model.task_index.end())
+    model.tasks[it->second].fetch_start_time = task_info.getting_result;
   return simdjson::SUCCESS;
 }
 
@@ -1642,16 +1790,22 @@ error_code AppBuilder::Impl::ApplyTaskEnd(TaskEvent& ev) {
   if (!have_exec_metrics) executor_metrics.fill(0);  // Spark reads a missing map as zeros
 
   TaskEndKind kind = TaskEndKind::kFailed;
-  if (reason.reason == "Success") kind = TaskEndKind::kSuccess;
-  else if (reason.reason == "TaskKilled") kind = TaskEndKind::kKilled;
-  else if (reason.reason == "TaskCommitDenied") kind = TaskEndKind::kCommitDenied;
-  else if (reason.reason == "Resubmitted") kind = TaskEndKind::kResubmitted;
+  if (reason.reason == "Success")
+    kind = TaskEndKind::kSuccess;
+  else if (reason.reason == "TaskKilled")
+    kind = TaskEndKind::kKilled;
+  else if (reason.reason == "TaskCommitDenied")
+    kind = TaskEndKind::kCommitDenied;
+  else if (reason.reason == "Resubmitted")
+    kind = TaskEndKind::kResubmitted;
   int completed = kind == TaskEndKind::kSuccess ? 1 : 0;
   int killed = (kind == TaskEndKind::kKilled || kind == TaskEndKind::kCommitDenied) ? 1 : 0;
   int failed = (completed || killed) ? 0 : 1;
   std::string killed_key;
-  if (kind == TaskEndKind::kKilled) killed_key = reason.kill_reason;
-  else if (kind == TaskEndKind::kCommitDenied) killed_key = reason.ErrorString();
+  if (kind == TaskEndKind::kKilled)
+    killed_key = reason.kill_reason;
+  else if (kind == TaskEndKind::kCommitDenied)
+    killed_key = reason.ErrorString();
 
   // The per-task row, if the task's start was seen.
   const TaskMetricValues* delta = nullptr;
@@ -1734,7 +1888,8 @@ error_code AppBuilder::Impl::ApplyTaskEnd(TaskEvent& ev) {
     if (kind != TaskEndKind::kResubmitted && have_metrics) {
       e->total_gc_time += task_metrics[kJvmGcTime];
       e->total_input_bytes += task_metrics[kInputBytesRead];
-      e->total_shuffle_read += task_metrics[kShuffleLocalBytesRead] + task_metrics[kShuffleRemoteBytesRead];
+      e->total_shuffle_read +=
+          task_metrics[kShuffleLocalBytesRead] + task_metrics[kShuffleRemoteBytesRead];
       e->total_shuffle_write += task_metrics[kShuffleBytesWritten];
       e->cpu_time_ns += task_metrics[kExecutorCpuTime];
       e->run_time += task_metrics[kExecutorRunTime];
@@ -1753,13 +1908,17 @@ error_code AppBuilder::Impl::OnStageExecutorMetrics(od::object& obj) {
   bool have = false;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Executor ID")) EL_TRY(ReadString(val, exec_id));
-    else if (Is(key, "Stage ID")) EL_TRY(ReadInt32(val, stage_id));
-    else if (Is(key, "Stage Attempt ID")) EL_TRY(ReadInt32(val, attempt));
+    if (Is(key, "Executor ID"))
+      EL_TRY(ReadString(val, exec_id));
+    else if (Is(key, "Stage ID"))
+      EL_TRY(ReadInt32(val, stage_id));
+    else if (Is(key, "Stage Attempt ID"))
+      EL_TRY(ReadInt32(val, attempt));
     else if (Is(key, "Executor Metrics")) {
       EL_TRY(ReadExecutorMetrics(val, executor_metrics, unknown));
       have = true;
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   if (!have) return simdjson::SUCCESS;
   if (Executor* e = FindExecutor(exec_id)) e->peak.Update(executor_metrics);
@@ -1775,7 +1934,8 @@ error_code AppBuilder::Impl::OnExecutorMetricsUpdate(od::object& obj) {
   std::vector<std::tuple<int32_t, int32_t, ExecutorMetricValues>> updates;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "Executor ID")) EL_TRY(ReadString(val, exec_id));
+    if (Is(key, "Executor ID"))
+      EL_TRY(ReadString(val, exec_id));
     else if (Is(key, "Executor Metrics Updated")) {
       EL_TRY(ForEachElement(val, [&](od::value e) {
         int32_t sid = 0, sat = 0;
@@ -1790,7 +1950,8 @@ error_code AppBuilder::Impl::OnExecutorMetricsUpdate(od::object& obj) {
         return simdjson::SUCCESS;
       }));
     } else if (Is(key, "Metrics Updated")) {
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   for (const auto& [sid, sat, m] : updates) {
     if (Executor* e = FindExecutor(exec_id)) e->peak.Update(m);
@@ -1805,8 +1966,10 @@ error_code AppBuilder::Impl::OnExecutorMetricsUpdate(od::object& obj) {
 error_code AppBuilder::Impl::OnUnpersist(od::object& obj) {
   int32_t id = -1;
   EL_FIELDS(obj) {
-    if (Is(key, "RDD ID")) EL_TRY(ReadInt32(field.value(), id));
-    else ++unknown;
+    if (Is(key, "RDD ID"))
+      EL_TRY(ReadInt32(field.value(), id));
+    else
+      ++unknown;
   }
   model.rdds.erase(id);
   return simdjson::SUCCESS;
@@ -1818,13 +1981,19 @@ error_code AppBuilder::Impl::OnExclusion(od::object& obj, EventKind kind) {
   int64_t time = 0;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "executorId")) EL_TRY(ReadString(val, exec_id));
-    else if (Is(key, "hostId")) EL_TRY(ReadString(val, host_id));
-    else if (Is(key, "stageId")) EL_TRY(ReadInt32(val, stage_id));
-    else if (Is(key, "stageAttemptId")) EL_TRY(ReadInt32(val, attempt));
-    else if (Is(key, "time")) EL_TRY(ReadInt(val, time));
+    if (Is(key, "executorId"))
+      EL_TRY(ReadString(val, exec_id));
+    else if (Is(key, "hostId"))
+      EL_TRY(ReadString(val, host_id));
+    else if (Is(key, "stageId"))
+      EL_TRY(ReadInt32(val, stage_id));
+    else if (Is(key, "stageAttemptId"))
+      EL_TRY(ReadInt32(val, attempt));
+    else if (Is(key, "time"))
+      EL_TRY(ReadInt(val, time));
     else if (Is(key, "taskFailures") || Is(key, "executorFailures")) {
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   switch (kind) {
     case EventKind::kExecutorExcluded:
@@ -1857,7 +2026,8 @@ error_code AppBuilder::Impl::OnExclusion(od::object& obj, EventKind kind) {
         if (e.host == host_id && e.active) e.excluded_in_stages.insert(stage_id);
       }
       break;
-    default: break;
+    default:
+      break;
   }
   return simdjson::SUCCESS;
 }
@@ -1866,8 +2036,10 @@ error_code AppBuilder::Impl::OnMiscProcess(od::object& obj) {
   MiscProcess p;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "time")) EL_TRY(ReadInt(val, p.add_time));
-    else if (Is(key, "processId")) EL_TRY(ReadString(val, p.id));
+    if (Is(key, "time"))
+      EL_TRY(ReadInt(val, p.add_time));
+    else if (Is(key, "processId"))
+      EL_TRY(ReadString(val, p.id));
     else if (Is(key, "info")) {
       EL_TRY(ForEachField(val, [&](std::string_view ikey, od::value ival) {
         if (Is(ikey, "hostPort")) return ReadString(ival, p.host_port);
@@ -1875,7 +2047,8 @@ error_code AppBuilder::Impl::OnMiscProcess(od::object& obj) {
         if (Is(ikey, "logUrlInfo")) return ReadStringMap(ival, p.logs);
         return simdjson::SUCCESS;
       }));
-    } else ++unknown;
+    } else
+      ++unknown;
   }
   model.misc_processes[p.id] = std::move(p);
   return simdjson::SUCCESS;
@@ -1887,12 +2060,18 @@ error_code AppBuilder::Impl::OnSql(od::object& obj, bool start) {
   int64_t time = 0;
   EL_FIELDS(obj) {
     od::value val = field.value();
-    if (Is(key, "executionId")) EL_TRY(ReadInt(val, x.id));
-    else if (Is(key, "description")) EL_TRY(ReadString(val, x.description));
-    else if (Is(key, "details")) EL_TRY(ReadString(val, x.details));
-    else if (Is(key, "physicalPlanDescription")) EL_TRY(ReadString(val, x.plan_description));
-    else if (Is(key, "time")) EL_TRY(ReadInt(val, time));
-    else if (Is(key, "errorMessage")) EL_TRY(ReadOptString(val, error));
+    if (Is(key, "executionId"))
+      EL_TRY(ReadInt(val, x.id));
+    else if (Is(key, "description"))
+      EL_TRY(ReadString(val, x.description));
+    else if (Is(key, "details"))
+      EL_TRY(ReadString(val, x.details));
+    else if (Is(key, "physicalPlanDescription"))
+      EL_TRY(ReadString(val, x.plan_description));
+    else if (Is(key, "time"))
+      EL_TRY(ReadInt(val, time));
+    else if (Is(key, "errorMessage"))
+      EL_TRY(ReadOptString(val, error));
   }
   if (start) {
     x.submission_time = time;

@@ -43,7 +43,8 @@ TEST(AppBuilderTest, ModelsTheMainFixture) {
 
 TEST(AppBuilderTest, UnknownEventsAndFieldsAreSkippedAndCounted) {
   AppBuilder b;
-  b.OnUnpaddedLine(R"({"Event":"SparkListenerApplicationStart","App Name":"x","App ID":"a-1","Timestamp":5,"User":"u","Brand New":1})");
+  b.OnUnpaddedLine(
+      R"({"Event":"SparkListenerApplicationStart","App Name":"x","App ID":"a-1","Timestamp":5,"User":"u","Brand New":1})");
   b.OnUnpaddedLine(R"({"Event":"com.example.MyEvent","a":1})");
   b.OnUnpaddedLine(R"({"Event":"SparkListenerApplicationEnd","Timestamp":9})");
   const auto& c = b.model().counters;
@@ -65,7 +66,8 @@ TEST(AppBuilderTest, EventNameNeedNotComeFirst) {
 // Corruption list for the line parser: truncated, garbage, wrong types, never half-applied.
 TEST(AppBuilderTest, CorruptLinesAreCountedNotApplied) {
   AppBuilder b;
-  b.OnUnpaddedLine(R"({"Event":"SparkListenerApplicationStart","App Name":"x","App ID":"a-3","Timestamp":1})");
+  b.OnUnpaddedLine(
+      R"({"Event":"SparkListenerApplicationStart","App Name":"x","App ID":"a-3","Timestamp":1})");
   const char* bad[] = {
       R"({"Event":"SparkListenerTaskStart","Stage ID":0,"Task Info":{"Task ID":1,)",  // truncated
       "\x01\x02garbage\xff",

@@ -11,9 +11,9 @@ namespace {
 class ListingSink final : public LineSink {
  public:
   void OnLine(std::string_view line) override {
-    constexpr std::string_view kPrefixes[] = {
-        "{\"Event\":\"SparkListenerApplicationStart\"", "{\"Event\":\"SparkListenerApplicationEnd\"",
-        "{\"Event\":\"SparkListenerLogStart\""};
+    constexpr std::string_view kPrefixes[] = {"{\"Event\":\"SparkListenerApplicationStart\"",
+                                              "{\"Event\":\"SparkListenerApplicationEnd\"",
+                                              "{\"Event\":\"SparkListenerLogStart\""};
     for (auto p : kPrefixes) {
       if (line.starts_with(p)) {
         builder.OnLine(line);

@@ -1,5 +1,6 @@
 #include "eventlog/codec.hpp"
 
+#include <fmt/format.h>
 #include <lz4.h>
 #include <lzf.h>
 #include <snappy-c.h>
@@ -8,8 +9,6 @@
 
 #include <algorithm>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace sparkplane::eventlog {
 namespace {
@@ -104,9 +103,8 @@ class BlockDecoder : public StreamDecoder {
       auto used = DecodeBlock(data.substr(pos), out);
       if (!used) {
         offset_ += pos;
-        return tl::unexpected(Error{used.error().code,
-                                    fmt::format("{} at compressed offset {}",
-                                                used.error().message, offset_)});
+        return tl::unexpected(Error{used.error().code, fmt::format("{} at compressed offset {}",
+                                                                   used.error().message, offset_)});
       }
       if (*used == 0) break;  // need more bytes
       pos += *used;
@@ -245,7 +243,8 @@ class LzfDecoder final : public BlockDecoder {
     if (data.size() < 7) return 0;
     size_t compressed = LoadBe16(data.data() + 3);
     size_t original = LoadBe16(data.data() + 5);
-    if (compressed == 0 || original == 0) return Fail(ErrorCode::kCorruption, "lzf: bad chunk length");
+    if (compressed == 0 || original == 0)
+      return Fail(ErrorCode::kCorruption, "lzf: bad chunk length");
     if (data.size() < 7 + compressed) return 0;
     size_t old_size = out.size();
     out.resize(old_size + original);
@@ -353,22 +352,32 @@ std::optional<Codec> CodecFromName(std::string_view name) {
 
 std::string_view CodecName(Codec codec) {
   switch (codec) {
-    case Codec::kNone: return "";
-    case Codec::kZstd: return "zstd";
-    case Codec::kLz4: return "lz4";
-    case Codec::kSnappy: return "snappy";
-    case Codec::kLzf: return "lzf";
+    case Codec::kNone:
+      return "";
+    case Codec::kZstd:
+      return "zstd";
+    case Codec::kLz4:
+      return "lz4";
+    case Codec::kSnappy:
+      return "snappy";
+    case Codec::kLzf:
+      return "lzf";
   }
   return "";
 }
 
 std::unique_ptr<StreamDecoder> MakeDecoder(Codec codec) {
   switch (codec) {
-    case Codec::kNone: return std::make_unique<PlainDecoder>();
-    case Codec::kZstd: return std::make_unique<ZstdDecoder>();
-    case Codec::kLz4: return std::make_unique<Lz4BlockDecoder>();
-    case Codec::kSnappy: return std::make_unique<SnappyStreamDecoder>();
-    case Codec::kLzf: return std::make_unique<LzfDecoder>();
+    case Codec::kNone:
+      return std::make_unique<PlainDecoder>();
+    case Codec::kZstd:
+      return std::make_unique<ZstdDecoder>();
+    case Codec::kLz4:
+      return std::make_unique<Lz4BlockDecoder>();
+    case Codec::kSnappy:
+      return std::make_unique<SnappyStreamDecoder>();
+    case Codec::kLzf:
+      return std::make_unique<LzfDecoder>();
   }
   return std::make_unique<PlainDecoder>();
 }
@@ -376,11 +385,16 @@ std::unique_ptr<StreamDecoder> MakeDecoder(Codec codec) {
 Result<std::string> Encode(Codec codec, std::string_view plain, size_t block_size) {
   if (block_size == 0) return Fail(ErrorCode::kInvalidArgument, "block size must be positive");
   switch (codec) {
-    case Codec::kNone: return std::string(plain);
-    case Codec::kZstd: return EncodeZstd(plain, block_size);
-    case Codec::kLz4: return EncodeLz4(plain, block_size);
-    case Codec::kSnappy: return EncodeSnappy(plain, block_size);
-    case Codec::kLzf: return EncodeLzf(plain, block_size);
+    case Codec::kNone:
+      return std::string(plain);
+    case Codec::kZstd:
+      return EncodeZstd(plain, block_size);
+    case Codec::kLz4:
+      return EncodeLz4(plain, block_size);
+    case Codec::kSnappy:
+      return EncodeSnappy(plain, block_size);
+    case Codec::kLzf:
+      return EncodeLzf(plain, block_size);
   }
   return Fail(ErrorCode::kInternal, "unknown codec");
 }
@@ -390,8 +404,7 @@ Result<std::string> DecodeAll(Codec codec, std::string_view data, bool allow_par
   std::string out;
   if (auto st = decoder->Feed(data, out); !st) return tl::unexpected(st.error());
   if (!allow_partial_tail && decoder->pending_bytes() > 0) {
-    return Fail(ErrorCode::kCorruption,
-                fmt::format("{}: truncated final block", CodecName(codec)));
+    return Fail(ErrorCode::kCorruption, fmt::format("{}: truncated final block", CodecName(codec)));
   }
   return out;
 }

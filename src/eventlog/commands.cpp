@@ -1,12 +1,11 @@
 #include "eventlog/commands.hpp"
 
+#include <fmt/format.h>
 #include <signal.h>
 
 #include <chrono>
 #include <cstdio>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "eventlog/app_builder.hpp"
 #include "eventlog/history_api.hpp"
@@ -58,7 +57,8 @@ LogStats Replay(const fs::path& path, int threads) {
 void RunStats(const std::string& target, bool json, int threads) {
   std::vector<fs::path> paths;
   std::error_code ec;
-  if (fs::is_directory(target, ec) && !fs::path(target).filename().string().starts_with("eventlog_v2_")) {
+  if (fs::is_directory(target, ec) &&
+      !fs::path(target).filename().string().starts_with("eventlog_v2_")) {
     paths = ListLogs(target);
   } else {
     paths.push_back(target);

@@ -1,11 +1,11 @@
 #include "eventlog/history_api.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <ctime>
-
-#include <fmt/format.h>
 
 #include "eventlog/json_writer.hpp"
 #include "eventlog/metrics.hpp"
@@ -130,7 +130,8 @@ void WriteExecutorMetrics(JsonWriter& w, std::string_view key, const PeakMetrics
   if (!peak.set) return;
   w.Key(key);
   w.BeginObject();
-  for (size_t i = 0; i < kExecutorMetricCount; ++i) w.Field(kExecutorMetricNames[i], peak.values[i]);
+  for (size_t i = 0; i < kExecutorMetricCount; ++i)
+    w.Field(kExecutorMetricNames[i], peak.values[i]);
   w.EndObject();
 }
 
@@ -208,23 +209,29 @@ net::Response ListApplications(Catalog& catalog, const net::Request& req) {
   bool include_completed = statuses.empty(), include_running = statuses.empty();
   for (const auto& s : statuses) {
     std::string u = Upper(s);
-    if (u == "COMPLETED") include_completed = true;
-    else if (u == "RUNNING") include_running = true;
-    else return TextError(404, fmt::format("unknown status: {}", s));
+    if (u == "COMPLETED")
+      include_completed = true;
+    else if (u == "RUNNING")
+      include_running = true;
+    else
+      return TextError(404, fmt::format("unknown status: {}", s));
   }
   auto date_param = [&](std::string_view name, int64_t def) -> std::optional<int64_t> {
     auto v = QueryFirst(req, name);
     if (!v) return def;
     return ParseQueryDate(*v);
   };
-  constexpr int64_t kMin = 1262304000000;    // 2010-01-01
-  constexpr int64_t kMax = 32503680000000;   // 3000-01-01
+  constexpr int64_t kMin = 1262304000000;   // 2010-01-01
+  constexpr int64_t kMax = 32503680000000;  // 3000-01-01
   auto min_date = date_param("minDate", kMin), max_date = date_param("maxDate", kMax);
   auto min_end = date_param("minEndDate", kMin), max_end = date_param("maxEndDate", kMax);
-  for (auto [name, v] : {std::pair{"minDate", min_date}, {"maxDate", max_date},
-                         {"minEndDate", min_end}, {"maxEndDate", max_end}}) {
+  for (auto [name, v] : {std::pair{"minDate", min_date},
+                         {"maxDate", max_date},
+                         {"minEndDate", min_end},
+                         {"maxEndDate", max_end}}) {
     if (!v) {
-      return TextError(404, fmt::format("Couldn't parse date: {}", QueryFirst(req, name).value_or("")));
+      return TextError(404,
+                       fmt::format("Couldn't parse date: {}", QueryFirst(req, name).value_or("")));
     }
   }
   int64_t limit = std::numeric_limits<int64_t>::max();
@@ -243,7 +250,8 @@ net::Response ListApplications(Catalog& catalog, const net::Request& req) {
     if (!((!any_running && include_completed) || (any_running && include_running))) continue;
     bool in_range = std::any_of(g.attempts.begin(), g.attempts.end(), [&](const AttemptSummary& a) {
       bool start_ok = a.start_time >= *min_date && a.start_time <= *max_date;
-      bool end_ok = any_running ? *max_end > now : (a.end_time >= *min_end && a.end_time <= *max_end);
+      bool end_ok =
+          any_running ? *max_end > now : (a.end_time >= *min_end && a.end_time <= *max_end);
       return start_ok && end_ok;
     });
     if (!in_range) continue;
@@ -511,10 +519,12 @@ void WriteExecutorDistributions(JsonWriter& w, const Stage& stage, const std::ve
   w.BeginObject();
   WriteDoubles(w, "quantiles", qs);
   WriteDoubles(w, "taskTime", dist([](const ExecutorStageSummary& s) { return s.task_time; }));
-  WriteDoubles(w, "failedTasks", dist([](const ExecutorStageSummary& s) { return s.failed_tasks; }));
+  WriteDoubles(w, "failedTasks",
+               dist([](const ExecutorStageSummary& s) { return s.failed_tasks; }));
   WriteDoubles(w, "succeededTasks",
                dist([](const ExecutorStageSummary& s) { return s.succeeded_tasks; }));
-  WriteDoubles(w, "killedTasks", dist([](const ExecutorStageSummary& s) { return s.killed_tasks; }));
+  WriteDoubles(w, "killedTasks",
+               dist([](const ExecutorStageSummary& s) { return s.killed_tasks; }));
   WriteDoubles(w, "inputBytes", metric(kInputBytesRead));
   WriteDoubles(w, "inputRecords", metric(kInputRecordsRead));
   WriteDoubles(w, "outputBytes", metric(kOutputBytesWritten));
@@ -837,23 +847,31 @@ void WriteRdd(JsonWriter& w, const RddInfo& r) {
 void WriteSql(JsonWriter& w, const AppModel& app, const SqlExecution& x, bool plan) {
   w.BeginObject();
   w.Field("id", x.id);
-  std::string_view status = !x.completion_time ? "RUNNING" : (x.error_message ? "FAILED" : "COMPLETED");
+  std::string_view status =
+      !x.completion_time ? "RUNNING" : (x.error_message ? "FAILED" : "COMPLETED");
   w.Field("status", status);
   w.Field("description", x.description);
   w.Field("planDescription", plan ? x.plan_description : std::string());
   w.Field("submissionTime", FormatSparkDate(x.submission_time));
-  w.Field("duration", (x.completion_time ? *x.completion_time : app.last_event_time) - x.submission_time);
+  w.Field("duration",
+          (x.completion_time ? *x.completion_time : app.last_event_time) - x.submission_time);
   std::vector<int32_t> running, success, failed;
   for (int32_t id : x.job_ids) {
     auto it = app.jobs.find(id);
     if (it == app.jobs.end()) continue;
     switch (it->second.status) {
-      case JobStatus::kSucceeded: success.push_back(id); break;
-      case JobStatus::kFailed: failed.push_back(id); break;
-      default: running.push_back(id);
+      case JobStatus::kSucceeded:
+        success.push_back(id);
+        break;
+      case JobStatus::kFailed:
+        failed.push_back(id);
+        break;
+      default:
+        running.push_back(id);
     }
   }
-  for (auto [key, ids] : {std::pair{"runningJobIds", &running}, {"successJobIds", &success},
+  for (auto [key, ids] : {std::pair{"runningJobIds", &running},
+                          {"successJobIds", &success},
                           {"failedJobIds", &failed}}) {
     w.Key(key);
     w.BeginArray();
@@ -871,8 +889,10 @@ void WriteSql(JsonWriter& w, const AppModel& app, const SqlExecution& x, bool pl
 
 bool IsAppEndpoint(std::string_view s) {
   static constexpr std::string_view kEndpoints[] = {
-      "jobs", "stages", "executors", "allexecutors", "environment", "storage", "logs", "sql",
-      "allmiscellaneousprocess", "metrics", "streaming", "threads"};
+      "jobs",         "stages",      "executors",
+      "allexecutors", "environment", "storage",
+      "logs",         "sql",         "allmiscellaneousprocess",
+      "metrics",      "streaming",   "threads"};
   return std::find(std::begin(kEndpoints), std::end(kEndpoints), s) != std::end(kEndpoints);
 }
 
@@ -913,7 +933,9 @@ net::Response AppRoute(const AppModel& app, const LogLayout& layout, const Segme
     if (rest.size() <= 3) {
       auto q = ParseQuantiles(req, "0.0,0.25,0.5,0.75,1.0", &bad);
       if (!q) {
-        return TextError(400, fmt::format("Bad value for parameter \"quantiles\".  Expected a double, got \"{}\"", bad));
+        return TextError(
+            400, fmt::format(
+                     "Bad value for parameter \"quantiles\".  Expected a double, got \"{}\"", bad));
       }
       o.quantiles = *q;
     }
@@ -957,9 +979,10 @@ net::Response AppRoute(const AppModel& app, const LogLayout& layout, const Segme
     }
     if (!stage) {
       std::string found;
-      for (const Stage* s : attempts) found += (found.empty() ? "" : ", ") + std::to_string(s->attempt_id);
-      return TextError(404, fmt::format("unknown attempt for stage {}.  Found attempts: [{}]",
-                                        rest[1], found));
+      for (const Stage* s : attempts)
+        found += (found.empty() ? "" : ", ") + std::to_string(s->attempt_id);
+      return TextError(
+          404, fmt::format("unknown attempt for stage {}.  Found attempts: [{}]", rest[1], found));
     }
     if (rest.size() == 3) {
       WriteStage(w, app, *stage, o);
@@ -968,7 +991,9 @@ net::Response AppRoute(const AppModel& app, const LogLayout& layout, const Segme
     if (rest[3] == "taskSummary") {
       auto q = ParseQuantiles(req, "0.05,0.25,0.5,0.75,0.95", &bad);
       if (!q) {
-        return TextError(400, fmt::format("Bad value for parameter \"quantiles\".  Expected a double, got \"{}\"", bad));
+        return TextError(
+            400, fmt::format(
+                     "Bad value for parameter \"quantiles\".  Expected a double, got \"{}\"", bad));
       }
       if (!WriteTaskSummary(w, app, *stage, *q)) {
         return TextError(404, fmt::format("No tasks reported metrics for {} / {}", stage->stage_id,
@@ -1112,10 +1137,9 @@ net::Response LogsZip(Catalog& catalog, std::string_view app_id,
   net::Response r;
   r.status = 200;
   r.content_type = "application/octet-stream";
-  r.headers.emplace_back(
-      "Content-Disposition",
-      fmt::format("attachment; filename=eventLogs-{}{}.zip", app_id,
-                  attempt ? "-" + std::string(*attempt) : std::string()));
+  r.headers.emplace_back("Content-Disposition",
+                         fmt::format("attachment; filename=eventLogs-{}{}.zip", app_id,
+                                     attempt ? "-" + std::string(*attempt) : std::string()));
   r.stream = std::move(*stream);
   return r;
 }

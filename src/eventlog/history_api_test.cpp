@@ -115,10 +115,14 @@ TEST_F(HistoryApiTest, ErrorsFollowSparkTexts) {
 std::map<std::string, std::string> ReadStoredZip(const std::string& zip) {
   std::map<std::string, std::string> out;
   size_t pos = 0;
-  auto u16 = [&](size_t at) { return static_cast<uint32_t>(static_cast<unsigned char>(zip[at]) | (static_cast<unsigned char>(zip[at + 1]) << 8)); };
+  auto u16 = [&](size_t at) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(zip[at]) |
+                                 (static_cast<unsigned char>(zip[at + 1]) << 8));
+  };
   auto u32 = [&](size_t at) { return u16(at) | (u16(at + 2) << 16); };
   while (pos + 30 <= zip.size() && u32(pos) == 0x04034b50) {
-    uint32_t crc = u32(pos + 14), size = u32(pos + 18), name_len = u16(pos + 26), extra = u16(pos + 28);
+    uint32_t crc = u32(pos + 14), size = u32(pos + 18), name_len = u16(pos + 26),
+             extra = u16(pos + 28);
     std::string name = zip.substr(pos + 30, name_len);
     std::string data = zip.substr(pos + 30 + name_len + extra, size);
     EXPECT_EQ(Crc32(0, data), crc) << name;

@@ -11,12 +11,14 @@ LiveSummary Summarize(const AppModel& app, bool completed, int64_t now_ms) {
   s.app_id = app.app_id;
   s.started = app.start_time >= 0 && !app.app_id.empty();
   s.completed = completed;
-  int64_t end = app.ended ? app.end_time
-                          : (completed ? app.last_event_time : std::max(now_ms, app.last_event_time));
+  int64_t end = app.ended
+                    ? app.end_time
+                    : (completed ? app.last_event_time : std::max(now_ms, app.last_event_time));
   double core_seconds = 0;
   for (const auto& [id, e] : app.executors) {
     int64_t stop = e.remove_time ? *e.remove_time : end;
-    core_seconds += e.total_cores * static_cast<double>(std::max<int64_t>(0, stop - e.add_time)) / 1000.0;
+    core_seconds +=
+        e.total_cores * static_cast<double>(std::max<int64_t>(0, stop - e.add_time)) / 1000.0;
     if (!e.remove_time && e.active) {
       s.cores += e.total_cores;
       if (id != "driver") ++s.executors;
@@ -30,7 +32,8 @@ LiveSummary Summarize(const AppModel& app, bool completed, int64_t now_ms) {
     s.running_tasks += std::max(0, st.active_tasks);
   }
   s.spark_cores_duration_seconds = core_seconds;
-  s.efficiency_percent = core_seconds > 0 ? 100.0 * static_cast<double>(run_ms) / 1000.0 / core_seconds : 0;
+  s.efficiency_percent =
+      core_seconds > 0 ? 100.0 * static_cast<double>(run_ms) / 1000.0 / core_seconds : 0;
   s.jobs = static_cast<int32_t>(app.jobs.size());
   for (const auto& [id, j] : app.jobs) {
     if (j.status != JobStatus::kRunning) ++s.completed_jobs;

@@ -17,8 +17,8 @@ namespace sparkplane::eventlog {
 // What the app object's metrics.spark and cores fields show (Ocean Spark's names in comments).
 struct LiveSummary {
   std::string app_id;
-  bool started = false;        // ApplicationStart seen
-  bool completed = false;      // log finished (no longer .inprogress)
+  bool started = false;                     // ApplicationStart seen
+  bool completed = false;                   // log finished (no longer .inprogress)
   double spark_cores_duration_seconds = 0;  // sparkCoresDurationSeconds: Σ cores × uptime
   int64_t input_data_bytes = 0;             // inputDataBytes
   int64_t output_data_bytes = 0;            // outputDataBytes

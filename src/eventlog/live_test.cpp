@@ -18,7 +18,8 @@ class LiveAppTest : public ::testing::TestWithParam<Codec> {
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("eventlog_live_" + RandomHex(8));
     fs::create_directories(dir_);
-    auto text = ReadFile(testing::SparkHistoryData() / "spark-events" / "application_1553914137147_0018");
+    auto text =
+        ReadFile(testing::SparkHistoryData() / "spark-events" / "application_1553914137147_0018");
     ASSERT_TRUE(text);
     text_ = *text;
   }

@@ -1,6 +1,7 @@
 #include "eventlog/log_files.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,8 +10,6 @@
 #include <charconv>
 #include <cstring>
 #include <future>
-
-#include <fmt/format.h>
 
 namespace sparkplane::eventlog {
 namespace fs = std::filesystem;
@@ -89,7 +88,8 @@ Result<LogLayout> ResolveRolling(const fs::path& dir) {
     uint64_t size = entry.file_size(size_ec);
     events.push_back({n, LogFile{entry.path(), parsed.codec, size_ec ? 0 : size}, parsed.compact});
   }
-  if (ec) return Fail(ErrorCode::kIo, fmt::format("cannot list {}: {}", dir.string(), ec.message()));
+  if (ec)
+    return Fail(ErrorCode::kIo, fmt::format("cannot list {}: {}", dir.string(), ec.message()));
   if (!have_status) {
     return Fail(ErrorCode::kFailedPrecondition,
                 fmt::format("rolling event log {} has no appstatus file", dir.string()));
@@ -148,8 +148,10 @@ std::string LogNameOf(const fs::path& path) {
 std::string SanitizeLogName(std::string_view id) {
   std::string out;
   for (char c : id) {
-    if (c == ' ' || c == ':' || c == '/') c = '-';
-    else if (c == '.' || c == '$' || c == '{' || c == '}' || c == '\'' || c == '"') c = '_';
+    if (c == ' ' || c == ':' || c == '/')
+      c = '-';
+    else if (c == '.' || c == '$' || c == '{' || c == '}' || c == '\'' || c == '"')
+      c = '_';
     out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   return out;
@@ -256,10 +258,12 @@ void LogReader::ReadPlain(int fd, const LogFile& file, LineSink& sink) {
     // Read straight into the line buffer; no copy through a decoder.
     size_t old_size = buffer_.size();
     buffer_.resize(old_size + chunk_bytes_);
-    ssize_t n = ::pread(fd, buffer_.data() + old_size, chunk_bytes_, static_cast<off_t>(file_offset_));
+    ssize_t n =
+        ::pread(fd, buffer_.data() + old_size, chunk_bytes_, static_cast<off_t>(file_offset_));
     buffer_.resize(old_size + (n > 0 ? static_cast<size_t>(n) : 0));
     if (n <= 0) {
-      if (n < 0) AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(errno)));
+      if (n < 0)
+        AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(errno)));
       return;
     }
     stats_.decoded_bytes += static_cast<uint64_t>(n);
@@ -298,7 +302,9 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
   while (true) {
     Chunk c = next.get();
     bool more = c.n > 0 && c.status;
-    if (more) next = std::async(std::launch::async, fetch, 1 - slot, file_offset_ + static_cast<uint64_t>(c.n));
+    if (more)
+      next = std::async(std::launch::async, fetch, 1 - slot,
+                        file_offset_ + static_cast<uint64_t>(c.n));
     if (c.n > 0) {
       buffer_.append(decoded_chunks_[slot]);
       stats_.decoded_bytes += decoded_chunks_[slot].size();
@@ -312,7 +318,8 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
       return;
     }
     if (c.n <= 0) {
-      if (c.n < 0) AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(c.error)));
+      if (c.n < 0)
+        AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(c.error)));
       return;
     }
     SplitLines(sink, /*flush_tail=*/false);
@@ -328,7 +335,8 @@ void LogReader::SplitLines(LineSink& sink, bool flush_tail) {
   const char* pos = begin;
   lines_.clear();
   while (pos < end) {
-    const char* nl = static_cast<const char*>(std::memchr(pos, '\n', static_cast<size_t>(end - pos)));
+    const char* nl =
+        static_cast<const char*>(std::memchr(pos, '\n', static_cast<size_t>(end - pos)));
     if (!nl) break;
     std::string_view line(pos, static_cast<size_t>(nl - pos));
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);

@@ -24,7 +24,7 @@ struct LogLayout {
   std::filesystem::path root;  // the single file, or the eventlog_v2_ directory
   std::string name;            // sanitized app[_attempt] name, without codec/.inprogress suffixes
   bool rolling = false;
-  bool in_progress = false;  // .inprogress file, or rolling dir whose appstatus marker says so
+  bool in_progress = false;    // .inprogress file, or rolling dir whose appstatus marker says so
   std::vector<LogFile> files;  // in replay order (rolling: from the last .compact file on)
   int64_t last_modified_ms = 0;
   uint64_t total_bytes = 0;  // on-disk (compressed) bytes of `files`
@@ -60,8 +60,8 @@ struct ReadStats {
   uint64_t compressed_bytes = 0;  // on-disk bytes consumed
   uint64_t decoded_bytes = 0;     // uncompressed bytes produced
   uint64_t lines = 0;
-  uint64_t corrupt_files = 0;  // files whose codec stream was damaged (rest of file skipped)
-  bool truncated_tail = false;  // the log ended inside a block or a line
+  uint64_t corrupt_files = 0;       // files whose codec stream was damaged (rest of file skipped)
+  bool truncated_tail = false;      // the log ended inside a block or a line
   std::vector<std::string> errors;  // first few error messages, for reports
 };
 
@@ -97,8 +97,8 @@ class LogReader {
   uint64_t file_offset_ = 0;
   bool file_corrupt_ = false;
   std::unique_ptr<StreamDecoder> decoder_;
-  std::string buffer_;  // decoded bytes not yet split into lines
-  std::string raw_chunks_[2];      // compressed reads, alternating with the decode thread
+  std::string buffer_;         // decoded bytes not yet split into lines
+  std::string raw_chunks_[2];  // compressed reads, alternating with the decode thread
   std::string decoded_chunks_[2];
   std::vector<std::string_view> lines_;
   ReadStats stats_;

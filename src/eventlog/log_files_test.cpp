@@ -34,7 +34,9 @@ class LogFilesTest : public ::testing::Test {
     std::ofstream out(p, std::ios::binary);
     out.write(data.data(), static_cast<std::streamsize>(data.size()));
   }
-  size_t LineCount(std::string_view s) { return static_cast<size_t>(std::count(s.begin(), s.end(), '\n')); }
+  size_t LineCount(std::string_view s) {
+    return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
+  }
 
   fs::path dir_;
   std::string plain_;
@@ -71,9 +73,12 @@ TEST_F(LogFilesTest, CorruptCompressedFilesAreSkippedAndCounted) {
     for (size_t i = encoded->size() / 3; i < encoded->size() / 3 + 64; ++i) garbage[i] = '\x5a';
     // Damage a length/checksum field in the second block's header.
     size_t second = encoded->find(codec == Codec::kLz4 ? "LZ4Block" : "ZV", 30);
-    if (codec == Codec::kLz4 && second != std::string::npos) bad_length[second + 17] ^= 0x55;
-    else if (codec == Codec::kLzf && second != std::string::npos) bad_length[second + 3] ^= 0x7f;
-    else bad_length[encoded->size() / 2] ^= 0x7f;
+    if (codec == Codec::kLz4 && second != std::string::npos)
+      bad_length[second + 17] ^= 0x55;
+    else if (codec == Codec::kLzf && second != std::string::npos)
+      bad_length[second + 3] ^= 0x7f;
+    else
+      bad_length[encoded->size() / 2] ^= 0x7f;
     int idx = 0;
     for (const std::string& damaged : {truncated, bad_length, garbage}) {
       fs::path p = dir_ / ("bad" + std::to_string(idx++) + "." + std::string(CodecName(codec)));

@@ -72,7 +72,8 @@ void WriteIo(JsonWriter& w, const IoTotals& io) {
 }  // namespace
 
 std::optional<int64_t> ParseSparkMemory(std::string_view text, bool default_mib) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   if (text.empty()) return std::nullopt;
   int64_t value = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
@@ -81,13 +82,20 @@ std::optional<int64_t> ParseSparkMemory(std::string_view text, bool default_mib)
   for (auto& c : unit) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (unit.ends_with("b") && unit.size() == 2) unit.pop_back();
   int64_t mult;
-  if (unit.empty()) mult = default_mib ? (1 << 20) : 1;
-  else if (unit == "b") mult = 1;
-  else if (unit == "k") mult = int64_t{1} << 10;
-  else if (unit == "m") mult = int64_t{1} << 20;
-  else if (unit == "g") mult = int64_t{1} << 30;
-  else if (unit == "t") mult = int64_t{1} << 40;
-  else return std::nullopt;
+  if (unit.empty())
+    mult = default_mib ? (1 << 20) : 1;
+  else if (unit == "b")
+    mult = 1;
+  else if (unit == "k")
+    mult = int64_t{1} << 10;
+  else if (unit == "m")
+    mult = int64_t{1} << 20;
+  else if (unit == "g")
+    mult = int64_t{1} << 30;
+  else if (unit == "t")
+    mult = int64_t{1} << 40;
+  else
+    return std::nullopt;
   return value * mult;
 }
 
@@ -115,7 +123,8 @@ AppMetrics ComputeAppMetrics(const AppModel& app, bool completed) {
     sm.task_seconds = static_cast<double>(s.metrics[kExecutorRunTime]) / 1000.0;
     sm.cpu_seconds = static_cast<double>(s.metrics[kExecutorCpuTime]) / 1e9;
     sm.gc_seconds = static_cast<double>(s.metrics[kJvmGcTime]) / 1000.0;
-    if (s.submission_time && s.completion_time) sm.duration_ms = *s.completion_time - *s.submission_time;
+    if (s.submission_time && s.completion_time)
+      sm.duration_ms = *s.completion_time - *s.submission_time;
     AddIo(sm.io, s.metrics);
     AddIo(m.io, s.metrics);
     run_ms += s.metrics[kExecutorRunTime];
@@ -133,10 +142,12 @@ AppMetrics ComputeAppMetrics(const AppModel& app, bool completed) {
   if (auto* mem = Prop(app, "spark.executor.memory")) {
     int64_t heap = ParseSparkMemory(*mem).value_or(0);
     int64_t overhead = std::max<int64_t>(int64_t{384} << 20, heap / 10);
-    if (auto* o = Prop(app, "spark.executor.memoryOverhead")) overhead = ParseSparkMemory(*o).value_or(overhead);
+    if (auto* o = Prop(app, "spark.executor.memoryOverhead"))
+      overhead = ParseSparkMemory(*o).value_or(overhead);
     exec_request = heap + overhead;
   }
-  if (auto* mem = Prop(app, "spark.driver.memory")) driver_request = ParseSparkMemory(*mem).value_or(0);
+  if (auto* mem = Prop(app, "spark.driver.memory"))
+    driver_request = ParseSparkMemory(*mem).value_or(0);
 
   while (m.duration_ms / m.bucket_ms > static_cast<int64_t>(kMaxBuckets)) m.bucket_ms *= 2;
   size_t buckets = static_cast<size_t>((m.duration_ms + m.bucket_ms - 1) / m.bucket_ms);
@@ -216,7 +227,8 @@ std::string AppMetricsJson(const AppMetrics& m) {
       w.Field("peakRssOtherBytes", e.peak_rss_other);
       int64_t rss = e.peak_rss_jvm + e.peak_rss_python + e.peak_rss_other;
       if (e.request_bytes > 0 && rss > 0) {
-        w.Field("peakRssOfRequest", static_cast<double>(rss) / static_cast<double>(e.request_bytes));
+        w.Field("peakRssOfRequest",
+                static_cast<double>(rss) / static_cast<double>(e.request_bytes));
       }
     }
     w.EndObject();

@@ -1,8 +1,7 @@
 #include "eventlog/metrics.hpp"
 
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "eventlog/app_builder.hpp"
 #include "eventlog/live.hpp"
@@ -13,15 +12,24 @@ namespace {
 // A 10 s app: one 2-core executor up from t=0 to t=10 s, two tasks of 4 s each (run time
 // 3.5 s, CPU 2 s, GC 0.5 s), 100 input bytes each.
 void SyntheticApp(AppBuilder& b) {
-  b.OnUnpaddedLine(R"({"Event":"SparkListenerApplicationStart","App Name":"m","App ID":"app-m","Timestamp":1000000,"User":"u"})");
-  b.OnUnpaddedLine(R"({"Event":"SparkListenerEnvironmentUpdate","Spark Properties":{"spark.executor.memory":"1g","spark.executor.memoryOverhead":"512m"}})");
-  b.OnUnpaddedLine(R"({"Event":"SparkListenerExecutorAdded","Timestamp":1000000,"Executor ID":"1","Executor Info":{"Host":"h","Total Cores":2,"Log Urls":{}}})");
-  b.OnUnpaddedLine(R"({"Event":"SparkListenerJobStart","Job ID":0,"Submission Time":1000000,"Stage Infos":[{"Stage ID":0,"Stage Attempt ID":0,"Stage Name":"s","Number of Tasks":2,"RDD Info":[],"Parent IDs":[],"Details":""}],"Stage IDs":[0]})");
-  b.OnUnpaddedLine(R"({"Event":"SparkListenerStageSubmitted","Stage Info":{"Stage ID":0,"Stage Attempt ID":0,"Stage Name":"s","Number of Tasks":2,"RDD Info":[],"Parent IDs":[],"Details":"","Submission Time":1000000}})");
+  b.OnUnpaddedLine(
+      R"({"Event":"SparkListenerApplicationStart","App Name":"m","App ID":"app-m","Timestamp":1000000,"User":"u"})");
+  b.OnUnpaddedLine(
+      R"({"Event":"SparkListenerEnvironmentUpdate","Spark Properties":{"spark.executor.memory":"1g","spark.executor.memoryOverhead":"512m"}})");
+  b.OnUnpaddedLine(
+      R"({"Event":"SparkListenerExecutorAdded","Timestamp":1000000,"Executor ID":"1","Executor Info":{"Host":"h","Total Cores":2,"Log Urls":{}}})");
+  b.OnUnpaddedLine(
+      R"({"Event":"SparkListenerJobStart","Job ID":0,"Submission Time":1000000,"Stage Infos":[{"Stage ID":0,"Stage Attempt ID":0,"Stage Name":"s","Number of Tasks":2,"RDD Info":[],"Parent IDs":[],"Details":""}],"Stage IDs":[0]})");
+  b.OnUnpaddedLine(
+      R"({"Event":"SparkListenerStageSubmitted","Stage Info":{"Stage ID":0,"Stage Attempt ID":0,"Stage Name":"s","Number of Tasks":2,"RDD Info":[],"Parent IDs":[],"Details":"","Submission Time":1000000}})");
   for (int i = 0; i < 2; ++i) {
     int64_t launch = 1001000 + i * 1000;
-    b.OnUnpaddedLine(fmt::format(R"({{"Event":"SparkListenerTaskStart","Stage ID":0,"Stage Attempt ID":0,"Task Info":{{"Task ID":{},"Index":{},"Attempt":0,"Launch Time":{},"Executor ID":"1","Host":"h","Locality":"PROCESS_LOCAL","Speculative":false,"Getting Result Time":0,"Finish Time":0,"Failed":false,"Killed":false,"Accumulables":[]}}}})", i, i, launch));
-    b.OnUnpaddedLine(fmt::format(R"({{"Event":"SparkListenerTaskEnd","Stage ID":0,"Stage Attempt ID":0,"Task Type":"ResultTask","Task End Reason":{{"Reason":"Success"}},"Task Info":{{"Task ID":{},"Index":{},"Attempt":0,"Launch Time":{},"Executor ID":"1","Host":"h","Locality":"PROCESS_LOCAL","Speculative":false,"Getting Result Time":0,"Finish Time":{},"Failed":false,"Killed":false,"Accumulables":[]}},"Task Metrics":{{"Executor Run Time":3500,"Executor CPU Time":2000000000,"JVM GC Time":500,"Input Metrics":{{"Bytes Read":100,"Records Read":10}},"Output Metrics":{{"Bytes Written":7,"Records Written":1}}}}}})", i, i, launch, launch + 4000));
+    b.OnUnpaddedLine(fmt::format(
+        R"({{"Event":"SparkListenerTaskStart","Stage ID":0,"Stage Attempt ID":0,"Task Info":{{"Task ID":{},"Index":{},"Attempt":0,"Launch Time":{},"Executor ID":"1","Host":"h","Locality":"PROCESS_LOCAL","Speculative":false,"Getting Result Time":0,"Finish Time":0,"Failed":false,"Killed":false,"Accumulables":[]}}}})",
+        i, i, launch));
+    b.OnUnpaddedLine(fmt::format(
+        R"({{"Event":"SparkListenerTaskEnd","Stage ID":0,"Stage Attempt ID":0,"Task Type":"ResultTask","Task End Reason":{{"Reason":"Success"}},"Task Info":{{"Task ID":{},"Index":{},"Attempt":0,"Launch Time":{},"Executor ID":"1","Host":"h","Locality":"PROCESS_LOCAL","Speculative":false,"Getting Result Time":0,"Finish Time":{},"Failed":false,"Killed":false,"Accumulables":[]}},"Task Metrics":{{"Executor Run Time":3500,"Executor CPU Time":2000000000,"JVM GC Time":500,"Input Metrics":{{"Bytes Read":100,"Records Read":10}},"Output Metrics":{{"Bytes Written":7,"Records Written":1}}}}}})",
+        i, i, launch, launch + 4000));
   }
   b.OnUnpaddedLine(R"({"Event":"SparkListenerApplicationEnd","Timestamp":1010000})");
 }

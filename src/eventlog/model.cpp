@@ -42,21 +42,30 @@ int64_t Task::SchedulerDelay() const {
 
 std::string_view StageStatusName(StageStatus s) {
   switch (s) {
-    case StageStatus::kPending: return "PENDING";
-    case StageStatus::kActive: return "ACTIVE";
-    case StageStatus::kComplete: return "COMPLETE";
-    case StageStatus::kFailed: return "FAILED";
-    case StageStatus::kSkipped: return "SKIPPED";
+    case StageStatus::kPending:
+      return "PENDING";
+    case StageStatus::kActive:
+      return "ACTIVE";
+    case StageStatus::kComplete:
+      return "COMPLETE";
+    case StageStatus::kFailed:
+      return "FAILED";
+    case StageStatus::kSkipped:
+      return "SKIPPED";
   }
   return "PENDING";
 }
 
 std::string_view JobStatusName(JobStatus s) {
   switch (s) {
-    case JobStatus::kRunning: return "RUNNING";
-    case JobStatus::kSucceeded: return "SUCCEEDED";
-    case JobStatus::kFailed: return "FAILED";
-    case JobStatus::kUnknown: return "UNKNOWN";
+    case JobStatus::kRunning:
+      return "RUNNING";
+    case JobStatus::kSucceeded:
+      return "SUCCEEDED";
+    case JobStatus::kFailed:
+      return "FAILED";
+    case JobStatus::kUnknown:
+      return "UNKNOWN";
   }
   return "UNKNOWN";
 }

@@ -20,14 +20,29 @@ namespace sparkplane::eventlog {
 
 // ExecutorMetricType order (Spark 4.x).
 inline constexpr std::array<std::string_view, 23> kExecutorMetricNames = {
-    "JVMHeapMemory",          "JVMOffHeapMemory",          "OnHeapExecutionMemory",
-    "OffHeapExecutionMemory", "OnHeapStorageMemory",       "OffHeapStorageMemory",
-    "OnHeapUnifiedMemory",    "OffHeapUnifiedMemory",      "DirectPoolMemory",
-    "MappedPoolMemory",       "ProcessTreeJVMVMemory",     "ProcessTreeJVMRSSMemory",
-    "ProcessTreePythonVMemory", "ProcessTreePythonRSSMemory", "ProcessTreeOtherVMemory",
-    "ProcessTreeOtherRSSMemory", "MinorGCCount",           "MinorGCTime",
-    "MajorGCCount",           "MajorGCTime",               "TotalGCTime",
-    "ConcurrentGCCount",      "ConcurrentGCTime"};
+    "JVMHeapMemory",
+    "JVMOffHeapMemory",
+    "OnHeapExecutionMemory",
+    "OffHeapExecutionMemory",
+    "OnHeapStorageMemory",
+    "OffHeapStorageMemory",
+    "OnHeapUnifiedMemory",
+    "OffHeapUnifiedMemory",
+    "DirectPoolMemory",
+    "MappedPoolMemory",
+    "ProcessTreeJVMVMemory",
+    "ProcessTreeJVMRSSMemory",
+    "ProcessTreePythonVMemory",
+    "ProcessTreePythonRSSMemory",
+    "ProcessTreeOtherVMemory",
+    "ProcessTreeOtherRSSMemory",
+    "MinorGCCount",
+    "MinorGCTime",
+    "MajorGCCount",
+    "MajorGCTime",
+    "TotalGCTime",
+    "ConcurrentGCCount",
+    "ConcurrentGCTime"};
 inline constexpr size_t kExecutorMetricCount = kExecutorMetricNames.size();
 using ExecutorMetricValues = std::array<int64_t, kExecutorMetricCount>;
 
@@ -298,9 +313,9 @@ struct Environment {
 struct ParseCounters {
   uint64_t lines = 0;
   uint64_t events = 0;
-  uint64_t parse_errors = 0;        // lines that are not valid JSON / lack "Event"
-  uint64_t unknown_events = 0;      // event names this engine does not model
-  uint64_t unknown_fields = 0;      // keys skipped inside modelled events
+  uint64_t parse_errors = 0;    // lines that are not valid JSON / lack "Event"
+  uint64_t unknown_events = 0;  // event names this engine does not model
+  uint64_t unknown_fields = 0;  // keys skipped inside modelled events
   uint64_t truncated_last_line = 0;
   std::map<std::string, uint64_t> unknown_event_names;
 };

@@ -1,11 +1,10 @@
 // Helpers shared by eventlog tests: Spark's JSON comparison rules (HistoryServerSuite) and paths.
 #pragma once
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 namespace sparkplane::eventlog::testing {
 
@@ -17,9 +16,12 @@ inline void ClearLastUpdated(boost::json::value& v) {
   if (v.is_object()) {
     auto& o = v.as_object();
     for (auto& kv : o) {
-      if (kv.key() == "lastUpdated") kv.value() = "";
-      else if (kv.key() == "lastUpdatedEpoch") kv.value() = 0;
-      else ClearLastUpdated(kv.value());
+      if (kv.key() == "lastUpdated")
+        kv.value() = "";
+      else if (kv.key() == "lastUpdatedEpoch")
+        kv.value() = 0;
+      else
+        ClearLastUpdated(kv.value());
     }
   } else if (v.is_array()) {
     for (auto& e : v.as_array()) ClearLastUpdated(e);
@@ -55,7 +57,8 @@ inline std::string JsonDiff(const boost::json::value& a, const boost::json::valu
     const auto& xa = a.as_array();
     const auto& xb = b.as_array();
     if (xa.size() != xb.size()) {
-      return path + ": array size " + std::to_string(xa.size()) + " vs " + std::to_string(xb.size());
+      return path + ": array size " + std::to_string(xa.size()) + " vs " +
+             std::to_string(xb.size());
     }
     for (size_t i = 0; i < xa.size(); ++i) {
       auto d = JsonDiff(xa[i], xb[i], path + "[" + std::to_string(i) + "]");
@@ -64,9 +67,9 @@ inline std::string JsonDiff(const boost::json::value& a, const boost::json::valu
     return "";
   }
   if (kind(a) == 1) {
-    bool eq = a.is_int64() && b.is_int64() ? a.as_int64() == b.as_int64()
-                                           : boost::json::value_to<double>(a) ==
-                                                 boost::json::value_to<double>(b);
+    bool eq = a.is_int64() && b.is_int64()
+                  ? a.as_int64() == b.as_int64()
+                  : boost::json::value_to<double>(a) == boost::json::value_to<double>(b);
     return eq ? "" : path + ": " + boost::json::serialize(a) + " vs " + boost::json::serialize(b);
   }
   return a == b ? "" : path + ": " + boost::json::serialize(a) + " vs " + boost::json::serialize(b);

@@ -1,10 +1,10 @@
 #include "eventlog/zip_stream.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <fstream>
 #include <memory>
-
-#include <fmt/format.h>
 
 namespace sparkplane::eventlog {
 namespace {
@@ -40,10 +40,10 @@ struct Prepared {
 std::string LocalHeader(const Prepared& p) {
   std::string h;
   Put32(h, 0x04034b50);
-  Put16(h, 20);  // version needed
-  Put16(h, 0);   // flags
-  Put16(h, 0);   // stored
-  Put16(h, 0);   // time
+  Put16(h, 20);    // version needed
+  Put16(h, 0);     // flags
+  Put16(h, 0);     // stored
+  Put16(h, 0);     // time
   Put16(h, 0x21);  // date 1980-01-01
   Put32(h, p.crc);
   Put32(h, p.size);
@@ -118,7 +118,8 @@ Result<std::function<bool(std::string&)>> ZipStream(std::vector<ZipEntry> entrie
     }
     p.offset = static_cast<uint32_t>(offset);
     offset += 30 + p.entry.name.size() + p.size;
-    if (offset >= 0xffffffffu) return Fail(ErrorCode::kFailedPrecondition, "logs too large for zip");
+    if (offset >= 0xffffffffu)
+      return Fail(ErrorCode::kFailedPrecondition, "logs too large for zip");
     files->push_back(std::move(p));
   }
   struct State {
@@ -141,7 +142,8 @@ Result<std::function<bool(std::string&)>> ZipStream(std::vector<ZipEntry> entrie
     if (!state->header_sent) {
       chunk = LocalHeader(p);
       state->header_sent = true;
-      if (!p.entry.source.empty()) state->in = std::make_unique<std::ifstream>(p.entry.source, std::ios::binary);
+      if (!p.entry.source.empty())
+        state->in = std::make_unique<std::ifstream>(p.entry.source, std::ios::binary);
       if (p.entry.source.empty() || p.size == 0) {
         ++state->index;
         state->header_sent = false;

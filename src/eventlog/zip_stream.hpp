@@ -15,7 +15,7 @@
 namespace sparkplane::eventlog {
 
 struct ZipEntry {
-  std::string name;             // path inside the archive; ends with '/' for a directory
+  std::string name;              // path inside the archive; ends with '/' for a directory
   std::filesystem::path source;  // empty for directories
 };
 
