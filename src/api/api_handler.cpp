@@ -19,6 +19,9 @@
 
 namespace sparkplane::api {
 namespace json = boost::json;
+
+extern const char kOpenApiJson[];  // openapi_data.cpp, generated from openapi.json
+
 namespace {
 
 constexpr std::string_view kOceanPrefix = "/ocean/spark/";
@@ -148,6 +151,11 @@ net::Response ApiHandler::Handle(const net::Request& request) {
 net::Response ApiHandler::Route(const net::Request& request) {
   for (auto& [prefix, handler] : mounts_) {
     if (request.path.rfind(prefix, 0) == 0) return handler(request);
+  }
+  if (request.path == "/ocean/spark/openapi.json") {
+    net::Response r;
+    r.body = kOpenApiJson;
+    return r;
   }
   if (request.path.rfind(kOceanPrefix, 0) == 0) {
     return ocean_.Dispatch(request, std::string_view(request.path).substr(kOceanPrefix.size()));
