@@ -81,6 +81,24 @@ Result<bool> DescendingParam(const net::Request& r) {
   return order == "DESC";
 }
 
+// order, pageSize, after and before: the paging fields every listing query has.
+template <class Query>
+Status ReadPage(const net::Request& r, Query& q) {
+  auto descending = DescendingParam(r);
+  if (!descending) return tl::unexpected(descending.error());
+  q.descending = *descending;
+  auto size = IntParam(r, "pageSize", 20, 1, 1000);
+  if (!size) return tl::unexpected(size.error());
+  q.limit = static_cast<int>(*size);
+  auto after = CursorParam(r, "after");
+  if (!after) return tl::unexpected(after.error());
+  auto before = CursorParam(r, "before");
+  if (!before) return tl::unexpected(before.error());
+  q.after = *after;
+  q.before = *before;
+  return Ok();
+}
+
 }  // namespace
 
 std::string EncodeCursor(const store::Cursor& cursor) {
@@ -137,18 +155,7 @@ Result<store::AppQuery> AppQueryFrom(const net::Request& r, const std::string& c
   } else {
     return Bad("orderBy", "must be CREATED_AT, COST_IN_CENTS or DURATION");
   }
-  auto descending = DescendingParam(r);
-  if (!descending) return tl::unexpected(descending.error());
-  q.descending = *descending;
-  auto size = IntParam(r, "pageSize", 20, 1, 1000);
-  if (!size) return tl::unexpected(size.error());
-  q.limit = static_cast<int>(*size);
-  auto after = CursorParam(r, "after");
-  if (!after) return tl::unexpected(after.error());
-  auto before = CursorParam(r, "before");
-  if (!before) return tl::unexpected(before.error());
-  q.after = *after;
-  q.before = *before;
+  SPARKPLANE_TRY(ReadPage(r, q));
   return q;
 }
 
@@ -156,18 +163,7 @@ Result<store::JobQuery> JobQueryFrom(const net::Request& r, const std::string& c
   store::JobQuery q;
   q.cluster_id = cluster_id.empty() ? r.Query("clusterId").value_or("") : cluster_id;
   q.search_term = r.Query("searchTerm").value_or("");
-  auto descending = DescendingParam(r);
-  if (!descending) return tl::unexpected(descending.error());
-  q.descending = *descending;
-  auto size = IntParam(r, "pageSize", 20, 1, 1000);
-  if (!size) return tl::unexpected(size.error());
-  q.limit = static_cast<int>(*size);
-  auto after = CursorParam(r, "after");
-  if (!after) return tl::unexpected(after.error());
-  auto before = CursorParam(r, "before");
-  if (!before) return tl::unexpected(before.error());
-  q.after = *after;
-  q.before = *before;
+  SPARKPLANE_TRY(ReadPage(r, q));
   return q;
 }
 

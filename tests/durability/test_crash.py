@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import Server
+from sparkplane_server import Server
 
 SOURCE = pathlib.Path(__file__).resolve().parents[2]
 PI = str(SOURCE / "examples" / "python" / "pi.py")

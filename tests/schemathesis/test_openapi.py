@@ -4,7 +4,7 @@ import os
 import pathlib
 import subprocess
 
-from conftest import Server
+from sparkplane_server import Server
 
 SOURCE = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA = SOURCE / "src" / "api" / "openapi.json"

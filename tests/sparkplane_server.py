@@ -1,0 +1,74 @@
+"""Runs real `sparkplane serve` processes for the end-to-end suites (they may kill -9 and restart
+them). Each suite's conftest.py imports from here."""
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+
+class Server:
+    def __init__(self, binary, data_dir, extra=()):
+        self.data_dir = pathlib.Path(data_dir)
+        self.log = open(self.data_dir / f"server-{time.time_ns()}.log", "w")
+        url_file = self.data_dir / "server-url"
+        if url_file.exists():
+            url_file.unlink()
+        self.proc = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir),
+                                      *extra], stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(300):
+            if url_file.exists() or self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert url_file.exists(), "server did not start"
+        self.url = url_file.read_text().strip()
+        self.token = (self.data_dir / "admin-token").read_text().strip()
+        self.cluster = self.call("GET", "/ocean/spark/cluster")[1]["response"]["items"][0]["id"]
+
+    def call(self, method, path, body=None, timeout=30):
+        data = json.dumps(body).encode() if body is not None else b"{}"
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Authorization": "Bearer " + self.token,
+                                              "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                return resp.status, json.load(resp)
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"{}")
+
+    def app(self, app_id):
+        status, body = self.call("GET", f"/ocean/spark/cluster/{self.cluster}/app/{app_id}")
+        assert status == 200, body
+        return body["response"]["items"][0]
+
+    def wait_state(self, app_id, states, seconds=240):
+        state = None
+        for _ in range(seconds * 4):
+            state = self.app(app_id)["appState"]
+            if state in states:
+                return state
+            time.sleep(0.25)
+        return state
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.log.close()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            self.proc.wait(timeout=60)
+        self.log.close()
+
+
+@pytest.fixture
+def binary():
+    path = os.environ.get("SPARKPLANE_BIN")
+    assert path and os.path.exists(path), "set SPARKPLANE_BIN to the built sparkplane binary"
+    return path
