@@ -5,7 +5,7 @@
 namespace sparkplane::store {
 namespace {
 
-constexpr std::array<std::string_view, 2> kMigrations{{
+constexpr std::array<std::string_view, 3> kMigrations{{
     R"sql(
 CREATE TABLE clusters (
   id TEXT PRIMARY KEY,
@@ -83,6 +83,11 @@ CREATE TABLE config_templates (
   updated_at BIGINT NOT NULL,
   PRIMARY KEY (cluster_id, id)
 );
+)sql",
+    // Filtered listings (state and job within a cluster) walk one index range in page order.
+    R"sql(
+CREATE INDEX apps_cluster_state_job ON apps (cluster_id, state, job_id, created_at, id);
+CREATE INDEX apps_cluster_state ON apps (cluster_id, state, created_at, id);
 )sql",
 }};
 
