@@ -226,6 +226,9 @@ TEST_F(ApiITest, BadInputGetsA4xxEnvelope) {
   EXPECT_EQ(ErrorCodeOf(missing), "RESOURCE_NOT_FOUND");
   EXPECT_EQ(Call("GET", "/ocean/spark/cluster/osc-nope", "{}").status, 404);
   EXPECT_EQ(Call("PUT", AppPath("x"), "{}").status, 405);
+  // None of the rejected submissions left a record behind.
+  auto listed = json::parse(Call("GET", AppPath()).body).at("response").at("items").at(0);
+  EXPECT_EQ(listed.at("total"), 0) << json::serialize(listed);
 
   auto ok = Submit({{"mainApplicationFile", (kSource / "examples/python/pi.py").string()}}, "dup");
   EXPECT_EQ(Call("POST", AppPath(), R"({"jobId":"itest","appId":"dup","configOverrides":{"mainApplicationFile":")" +
