@@ -118,6 +118,20 @@ Result<std::string> GzipFile(const std::filesystem::path& path) {
 
 }  // namespace
 
+bool ApiHandler::Authorized(std::string_view authorization) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.substr(0, kBearer.size()) != kBearer) return false;
+  std::string digest = TokenDigest(authorization.substr(kBearer.size()));
+  {
+    std::shared_lock lock(tokens_mutex_);
+    if (known_token_digests_.count(digest)) return true;
+  }
+  if (!IsAuthorized(store_, authorization)) return false;
+  std::unique_lock lock(tokens_mutex_);
+  known_token_digests_.insert(std::move(digest));
+  return true;
+}
+
 void ApiHandler::Mount(std::string prefix, net::Handler handler) {
   mounts_.emplace_back(std::move(prefix), std::move(handler));
 }
@@ -130,7 +144,7 @@ net::Response ApiHandler::Handle(const net::Request& request) {
       r.body = "ok\n";
       return r;
     }
-    if (!IsAuthorized(store_, request.Header("authorization").value_or(""))) {
+    if (!Authorized(request.Header("authorization").value_or(""))) {
       auto r = ErrorEnvelope(request, {ErrorCode::kUnauthenticated,
                                        "missing or invalid API token: send 'Authorization: Bearer <token>' "
                                        "(see DATA_DIR/admin-token or `sparkplane token create`)"});

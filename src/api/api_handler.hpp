@@ -2,6 +2,8 @@
 // sub-APIs, and the last-resort conversion of a bug into a 500 with a request id.
 #pragma once
 
+#include <set>
+#include <shared_mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,8 +34,14 @@ class ApiHandler {
   net::Response DriverLog(const net::Request& request, const std::string& cluster_id,
                           const std::string& app_id);
 
+  // Bearer check with an in-memory set of digests already found in the store (tokens are never
+  // revoked today; a revocation API must clear this set).
+  bool Authorized(std::string_view authorization);
+
   store::Store& store_;
   control::AppService& apps_;
+  std::shared_mutex tokens_mutex_;
+  std::set<std::string> known_token_digests_;
   control::TemplateService templates_;
   Router ocean_;
   std::vector<std::pair<std::string, net::Handler>> mounts_;
