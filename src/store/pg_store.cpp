@@ -15,20 +15,12 @@
 
 #include "store/migrations.hpp"
 #include "store/query_sql.hpp"
+#include "store/row_readers.hpp"
 #include "store/store.hpp"
 
 namespace sparkplane::store {
 namespace {
 
-constexpr std::string_view kAppColumns =
-    "id, internal_id, cluster_id, job_id, display_name, user_id, submission_source, app_type, "
-    "state, created_at, updated_at, started_at, ended_at, kill_requested_at, config_template_id, "
-    "request_json, config_json, config_sources_json, error_message, exit_code, pid, "
-    "pid_start_ticks, app_dir, issues_json, metrics_json, cores";
-constexpr std::string_view kJobColumns =
-    "id, cluster_id, display_name, created_at, updated_at, last_app_id, config_json";
-constexpr std::string_view kTemplateColumns =
-    "id, cluster_id, display_name, config_json, created_at, updated_at";
 
 // Two-int advisory lock keys: sparkplane's namespace (0x53504b50, "SPKP") and a hash of the
 // current schema, so deployments sharing one database through different schemas do not share
@@ -145,48 +137,12 @@ auto Rows(const PgResult& result, ReadFn read) {
   return out;
 }
 
-JobRecord ReadJob(const Row& r) {
-  return JobRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4), r.Text(5), r.Text(6)};
-}
 
-TemplateRecord ReadTemplate(const Row& r) {
-  return TemplateRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4), r.Int(5)};
-}
 
 ClusterRecord ReadCluster(const Row& r) {
   return ClusterRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4)};
 }
 
-AppRecord ReadApp(const Row& r) {
-  AppRecord a;
-  a.id = r.Text(0);
-  a.internal_id = r.Text(1);
-  a.cluster_id = r.Text(2);
-  a.job_id = r.Text(3);
-  a.display_name = r.Text(4);
-  a.user_id = r.Int(5);
-  a.submission_source = r.Text(6);
-  a.app_type = r.Text(7);
-  a.state = ParseAppState(r.Text(8)).value_or(AppState::kFailed);
-  a.created_at = r.Int(9);
-  a.updated_at = r.Int(10);
-  a.started_at = r.Int(11);
-  a.ended_at = r.Int(12);
-  a.kill_requested_at = r.Int(13);
-  a.config_template_id = r.Text(14);
-  a.request_json = r.Text(15);
-  a.config_json = r.Text(16);
-  a.config_sources_json = r.Text(17);
-  a.error_message = r.Text(18);
-  if (!r.IsNull(19)) a.exit_code = static_cast<int>(r.Int(19));
-  a.pid = r.Int(20);
-  a.pid_start_ticks = r.Int(21);
-  a.app_dir = r.Text(22);
-  a.issues_json = r.Text(23);
-  a.metrics_json = r.Text(24);
-  a.cores = r.Int(25);
-  return a;
-}
 
 std::string ErrorText(PGconn* conn, const PGresult* result) {
   std::string text = result ? PQresultErrorMessage(result) : "";
@@ -485,11 +441,11 @@ class PgStore final : public Store {
 
   Result<AppRecord> GetApp(const std::string& id) override {
     return One(fmt::format("SELECT {} FROM apps WHERE id = $1", kAppColumns), Params().Add(id),
-               ReadApp, fmt::format("app '{}' not found", id));
+               ReadApp<Row>, fmt::format("app '{}' not found", id));
   }
 
   Result<std::vector<AppRecord>> ListApps(const AppQuery& q) override {
-    return List(ListAppsSql(q, kAppColumns, Dialect::kPostgres, false), ReadApp);
+    return List(ListAppsSql(q, kAppColumns, Dialect::kPostgres, false), ReadApp<Row>);
   }
 
   Result<int64_t> CountApps(const AppQuery& q) override {
@@ -537,11 +493,11 @@ class PgStore final : public Store {
 
   Result<JobRecord> GetJob(const std::string& cluster_id, const std::string& id) override {
     return One(fmt::format("SELECT {} FROM jobs WHERE cluster_id = $1 AND id = $2", kJobColumns),
-               Params().Add(cluster_id).Add(id), ReadJob, fmt::format("job '{}' not found", id));
+               Params().Add(cluster_id).Add(id), ReadJob<Row>, fmt::format("job '{}' not found", id));
   }
 
   Result<std::vector<JobRecord>> ListJobs(const JobQuery& q) override {
-    return List(ListJobsSql(q, kJobColumns, Dialect::kPostgres, false), ReadJob);
+    return List(ListJobsSql(q, kJobColumns, Dialect::kPostgres, false), ReadJob<Row>);
   }
 
   Result<int64_t> CountJobs(const JobQuery& q) override {
@@ -584,7 +540,7 @@ class PgStore final : public Store {
                                      const std::string& id) override {
     return One(fmt::format("SELECT {} FROM config_templates WHERE cluster_id = $1 AND id = $2",
                            kTemplateColumns),
-               Params().Add(cluster_id).Add(id), ReadTemplate,
+               Params().Add(cluster_id).Add(id), ReadTemplate<Row>,
                fmt::format("config template '{}' not found", id));
   }
 
@@ -594,7 +550,7 @@ class PgStore final : public Store {
                              "ORDER BY created_at, id",
                              kTemplateColumns),
                  {cluster_id}},
-        ReadTemplate);
+        ReadTemplate<Row>);
   }
 
   Status ReplaceTemplate(const TemplateRecord& t) override {

@@ -6,60 +6,17 @@
 
 #include "store/migrations.hpp"
 #include "store/query_sql.hpp"
+#include "store/row_readers.hpp"
 #include "store/sqlite_db.hpp"
 #include "store/store.hpp"
 
 namespace sparkplane::store {
 namespace {
 
-constexpr std::string_view kAppColumns =
-    "id, internal_id, cluster_id, job_id, display_name, user_id, submission_source, app_type, "
-    "state, created_at, updated_at, started_at, ended_at, kill_requested_at, config_template_id, "
-    "request_json, config_json, config_sources_json, error_message, exit_code, pid, "
-    "pid_start_ticks, app_dir, issues_json, metrics_json, cores";
 
-constexpr std::string_view kJobColumns =
-    "id, cluster_id, display_name, created_at, updated_at, last_app_id, config_json";
-constexpr std::string_view kTemplateColumns = "id, cluster_id, display_name, config_json, created_at, updated_at";
 
-JobRecord ReadJob(const Stmt& s) {
-  return JobRecord{s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), s.Text(5), s.Text(6)};
-}
 
-TemplateRecord ReadTemplate(const Stmt& s) {
-  return TemplateRecord{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Int(5)};
-}
 
-AppRecord ReadApp(const Stmt& s) {
-  AppRecord a;
-  a.id = s.Text(0);
-  a.internal_id = s.Text(1);
-  a.cluster_id = s.Text(2);
-  a.job_id = s.Text(3);
-  a.display_name = s.Text(4);
-  a.user_id = s.Int(5);
-  a.submission_source = s.Text(6);
-  a.app_type = s.Text(7);
-  a.state = ParseAppState(s.Text(8)).value_or(AppState::kFailed);
-  a.created_at = s.Int(9);
-  a.updated_at = s.Int(10);
-  a.started_at = s.Int(11);
-  a.ended_at = s.Int(12);
-  a.kill_requested_at = s.Int(13);
-  a.config_template_id = s.Text(14);
-  a.request_json = s.Text(15);
-  a.config_json = s.Text(16);
-  a.config_sources_json = s.Text(17);
-  a.error_message = s.Text(18);
-  if (!s.IsNull(19)) a.exit_code = static_cast<int>(s.Int(19));
-  a.pid = s.Int(20);
-  a.pid_start_ticks = s.Int(21);
-  a.app_dir = s.Text(22);
-  a.issues_json = s.Text(23);
-  a.metrics_json = s.Text(24);
-  a.cores = s.Int(25);
-  return a;
-}
 
 class SqliteStore final : public Store {
  public:
