@@ -126,7 +126,8 @@ bool ApiHandler::Authorized(std::string_view authorization) {
     std::shared_lock lock(tokens_mutex_);
     if (known_token_digests_.count(digest)) return true;
   }
-  if (!IsAuthorized(store_, authorization)) return false;
+  auto exists = store_.TokenExists(digest);
+  if (!exists || !*exists) return false;
   std::unique_lock lock(tokens_mutex_);
   known_token_digests_.insert(std::move(digest));
   return true;

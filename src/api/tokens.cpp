@@ -27,12 +27,4 @@ Result<std::string> CreateToken(store::Store& store, const std::string& name) {
   return token;
 }
 
-bool IsAuthorized(store::Store& store, std::string_view authorization) {
-  constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.size() <= kBearer.size() || authorization.substr(0, kBearer.size()) != kBearer) return false;
-  auto token = authorization.substr(kBearer.size());
-  auto exists = store.TokenExists(TokenDigest(token));
-  return exists && *exists;
-}
-
 }  // namespace sparkplane::api

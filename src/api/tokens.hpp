@@ -14,7 +14,4 @@ std::string TokenDigest(std::string_view token);
 // Creates a token, stores its digest under `name` and returns the token (shown once).
 Result<std::string> CreateToken(store::Store& store, const std::string& name);
 
-// True when `authorization` is "Bearer <token>" for a stored token.
-bool IsAuthorized(store::Store& store, std::string_view authorization);
-
 }  // namespace sparkplane::api
