@@ -10,9 +10,11 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
-#include <future>
 #include <limits>
+#include <mutex>
+#include <thread>
 
 namespace sparkplane::eventlog {
 namespace od = simdjson::ondemand;
@@ -946,19 +948,36 @@ struct AppBuilder::Impl {
   error_code ApplyTaskEnd(TaskEvent& ev);
   TaskEvent task_event;
 
-  // Parallel batches: TaskStart/TaskEnd lines are parsed on workers, then applied in order.
+  // Parallel replay of big texts: the text is cut at line ends into chunks; TaskStart/TaskEnd
+  // lines of each chunk are parsed by a pool of threads (the calling thread helps), and chunks
+  // are applied strictly in log order on the calling thread, so the model is the one the
+  // sequential path builds.
   struct ParsedLine {
     enum Kind : uint8_t { kOther, kTaskStart, kTaskEnd, kError } kind = kOther;
+    std::string_view line;
     TaskEvent ev;
   };
-  struct Worker {
-    od::parser parser;
-    std::vector<ParsedLine> out;
+  struct Chunk {
+    std::vector<ParsedLine> lines;  // [0, count) are this chunk's; the rest is reused storage
+    size_t count = 0;
+    bool ready = false;  // parsed, waiting to be applied (guarded by pool_mu)
   };
-  Worker workers[2];
-  void ParseRange(Worker& w, const std::vector<std::string_view>& lines, size_t begin, size_t end);
-  void ApplyRange(Worker& w, const std::vector<std::string_view>& lines, size_t begin, size_t end);
-  void Batch(const std::vector<std::string_view>& lines);
+  void Text(std::string_view text);
+  static void ParseChunk(od::parser& parser, std::string_view text, Chunk& chunk);
+  void ApplyChunk(Chunk& chunk);
+  bool ClaimableLocked() const {
+    return next_claim < chunk_texts.size() && next_claim < next_apply + chunks.size();
+  }
+  void WorkerLoop();
+  void StopPool();
+  std::mutex pool_mu;
+  std::condition_variable work_cv;   // workers: a chunk can be claimed, or stop
+  std::condition_variable ready_cv;  // calling thread: a chunk was parsed
+  std::vector<std::thread> pool;
+  bool pool_stop = false;
+  std::vector<std::string_view> chunk_texts;  // the current text's chunks
+  std::vector<Chunk> chunks;                  // chunk k is parsed into chunks[k % size]
+  size_t next_claim = 0, next_apply = 0;
   error_code OnTaskGettingResult(od::object& obj);
   error_code OnTaskEnd(od::object& obj);
   error_code OnStageExecutorMetrics(od::object& obj);
@@ -971,26 +990,35 @@ struct AppBuilder::Impl {
 
 AppBuilder::AppBuilder(BuilderOptions options)
     : model_(std::make_unique<AppModel>()), impl_(std::make_unique<Impl>(*model_, options)) {}
-AppBuilder::~AppBuilder() = default;
+AppBuilder::~AppBuilder() { impl_->StopPool(); }
 
 void AppBuilder::OnLine(std::string_view line) { impl_->Line(line, line.size() + kLinePadding); }
 
-void AppBuilder::OnLines(const std::vector<std::string_view>& lines) {
-  if (impl_->options.parse_threads < 2 || lines.size() < impl_->options.parallel_min_lines) {
-    for (auto line : lines) OnLine(line);
+void AppBuilder::OnText(std::string_view text) {
+  if (impl_->options.parse_threads < 2 || text.size() < impl_->options.parallel_min_bytes) {
+    LineSink::OnText(text);
     return;
   }
-  impl_->Batch(lines);
+  impl_->Text(text);
 }
 
-void AppBuilder::Impl::ParseRange(Worker& w, const std::vector<std::string_view>& lines,
-                                  size_t begin, size_t end) {
+void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string_view text, Chunk& chunk) {
   constexpr std::string_view kStart = "{\"Event\":\"SparkListenerTaskStart\"";
   constexpr std::string_view kEnd = "{\"Event\":\"SparkListenerTaskEnd\"";
-  if (w.out.size() < end - begin) w.out.resize(end - begin);
-  for (size_t i = begin; i < end; ++i) {
-    std::string_view l = lines[i];
-    ParsedLine& p = w.out[i - begin];
+  chunk.count = 0;
+  const char* pos = text.data();
+  const char* end = pos + text.size();
+  while (pos < end) {
+    const char* nl =
+        static_cast<const char*>(std::memchr(pos, '\n', static_cast<size_t>(end - pos)));
+    const char* line_end = nl ? nl : end;
+    std::string_view l(pos, static_cast<size_t>(line_end - pos));
+    pos = line_end + 1;
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    if (l.empty()) continue;
+    if (chunk.count == chunk.lines.size()) chunk.lines.emplace_back();
+    ParsedLine& p = chunk.lines[chunk.count++];
+    p.line = l;
     ParsedLine::Kind kind = l.starts_with(kEnd)     ? ParsedLine::kTaskEnd
                             : l.starts_with(kStart) ? ParsedLine::kTaskStart
                                                     : ParsedLine::kOther;
@@ -999,7 +1027,7 @@ void AppBuilder::Impl::ParseRange(Worker& w, const std::vector<std::string_view>
     od::document doc;
     od::object obj;
     p.ev.unknown = 0;
-    if (w.parser.iterate(l.data(), l.size(), l.size() + kLinePadding).get(doc) ||
+    if (parser.iterate(l.data(), l.size(), l.size() + kLinePadding).get(doc) ||
         doc.get_object().get(obj) ||
         (kind == ParsedLine::kTaskEnd ? ParseTaskEnd(obj, p.ev, l) : ParseTaskStart(obj, p.ev))) {
       p.kind = ParsedLine::kError;
@@ -1007,13 +1035,12 @@ void AppBuilder::Impl::ParseRange(Worker& w, const std::vector<std::string_view>
   }
 }
 
-void AppBuilder::Impl::ApplyRange(Worker& w, const std::vector<std::string_view>& lines,
-                                  size_t begin, size_t end) {
-  for (size_t i = begin; i < end; ++i) {
-    ParsedLine& p = w.out[i - begin];
+void AppBuilder::Impl::ApplyChunk(Chunk& chunk) {
+  for (size_t i = 0; i < chunk.count; ++i) {
+    ParsedLine& p = chunk.lines[i];
     switch (p.kind) {
       case ParsedLine::kOther:
-        Line(lines[i], lines[i].size() + kLinePadding);
+        Line(p.line, p.line.size() + kLinePadding);
         break;
       case ParsedLine::kError:
         ++model.counters.lines;
@@ -1033,14 +1060,79 @@ void AppBuilder::Impl::ApplyRange(Worker& w, const std::vector<std::string_view>
   }
 }
 
-void AppBuilder::Impl::Batch(const std::vector<std::string_view>& lines) {
-  size_t mid = lines.size() / 2;
-  auto second =
-      std::async(std::launch::async, [&] { ParseRange(workers[1], lines, mid, lines.size()); });
-  ParseRange(workers[0], lines, 0, mid);
-  ApplyRange(workers[0], lines, 0, mid);
-  second.get();
-  ApplyRange(workers[1], lines, mid, lines.size());
+void AppBuilder::Impl::WorkerLoop() {
+  od::parser worker_parser;
+  std::unique_lock lock(pool_mu);
+  while (true) {
+    work_cv.wait(lock, [&] { return pool_stop || ClaimableLocked(); });
+    if (pool_stop) return;
+    size_t k = next_claim++;
+    Chunk& chunk = chunks[k % chunks.size()];
+    std::string_view text = chunk_texts[k];
+    lock.unlock();
+    ParseChunk(worker_parser, text, chunk);
+    lock.lock();
+    chunk.ready = true;
+    ready_cv.notify_one();
+  }
+}
+
+void AppBuilder::Impl::StopPool() {
+  {
+    std::lock_guard lock(pool_mu);
+    pool_stop = true;
+  }
+  work_cv.notify_all();
+  for (auto& t : pool) t.join();
+  pool.clear();
+}
+
+void AppBuilder::Impl::Text(std::string_view text) {
+  const size_t chunk_bytes = std::max<size_t>(options.parallel_chunk_bytes, 1);
+  std::unique_lock lock(pool_mu);
+  chunk_texts.clear();
+  for (size_t begin = 0; begin < text.size();) {
+    size_t end = begin + chunk_bytes;
+    if (end >= text.size()) {
+      end = text.size();
+    } else {
+      const void* nl = std::memchr(text.data() + end, '\n', text.size() - end);
+      end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data()) + 1 : text.size();
+    }
+    chunk_texts.push_back(text.substr(begin, end - begin));
+    begin = end;
+  }
+  if (chunks.empty()) chunks.resize(std::max<size_t>(options.chunks_ahead, 2));
+  next_claim = next_apply = 0;
+  if (pool.empty()) {
+    for (int i = 1; i < options.parse_threads; ++i) pool.emplace_back([this] { WorkerLoop(); });
+  }
+  lock.unlock();
+  work_cv.notify_all();
+  lock.lock();
+  while (next_apply < chunk_texts.size()) {
+    Chunk& chunk = chunks[next_apply % chunks.size()];
+    if (chunk.ready) {
+      lock.unlock();
+      ApplyChunk(chunk);
+      lock.lock();
+      chunk.ready = false;
+      ++next_apply;
+      work_cv.notify_one();
+    } else if (ClaimableLocked()) {
+      // Rather than wait, parse the next unclaimed chunk here.
+      size_t k = next_claim++;
+      Chunk& ahead = chunks[k % chunks.size()];
+      std::string_view ahead_text = chunk_texts[k];
+      lock.unlock();
+      ParseChunk(parser, ahead_text, ahead);
+      lock.lock();
+      ahead.ready = true;
+    } else {
+      ready_cv.wait(lock);
+    }
+  }
+  chunk_texts.clear();
 }
 
 void AppBuilder::OnUnpaddedLine(std::string_view line) {

@@ -14,10 +14,12 @@ namespace sparkplane::eventlog {
 
 struct BuilderOptions {
   bool keep_tasks = true;  // false: per-task rows are dropped once aggregated (summary mode)
-  // Threads parsing TaskStart/TaskEnd lines of large batches (applied in log order on the
-  // calling thread). 1 = everything on the calling thread.
+  // Threads parsing TaskStart/TaskEnd lines of large texts (applied in log order on the
+  // calling thread, which parses too). 1 = everything on the calling thread.
   int parse_threads = 1;
-  size_t parallel_min_lines = 512;  // smaller batches are parsed on the calling thread
+  size_t parallel_min_bytes = 1 << 20;      // smaller texts are parsed on the calling thread
+  size_t parallel_chunk_bytes = 512 << 10;  // texts are cut into chunks of about this size
+  size_t chunks_ahead = 8;                  // parsed chunks waiting to be applied, at most
 };
 
 class AppBuilder final : public LineSink {
@@ -29,7 +31,8 @@ class AppBuilder final : public LineSink {
 
   // `line` must be followed by kLinePadding readable bytes (LogReader guarantees it).
   void OnLine(std::string_view line) override;
-  void OnLines(const std::vector<std::string_view>& lines) override;
+  // With parse_threads > 1, big texts are parsed in parallel (same model as sequential).
+  void OnText(std::string_view text) override;
   // Same, for a line without that guarantee (copies it).
   void OnUnpaddedLine(std::string_view line);
 

@@ -89,7 +89,9 @@ TEST(AppBuilderTest, ParallelParseMatchesSequential) {
     AppBuilder sequential;
     BuilderOptions options;
     options.parse_threads = 2;
-    options.parallel_min_lines = 2;
+    options.parallel_min_bytes = 1;
+    options.parallel_chunk_bytes = 700;
+    options.chunks_ahead = 3;
     AppBuilder parallel(options);
     ASSERT_TRUE(ReadLog(path, sequential));
     ASSERT_TRUE(ReadLog(path, parallel));

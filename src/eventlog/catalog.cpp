@@ -151,6 +151,8 @@ Result<AttemptSummary> AppLog::Summary() {
   return *summary_;
 }
 
+Catalog::Catalog() : options_(CatalogOptions()) {}
+
 void Catalog::AddDirectory(std::filesystem::path dir) {
   std::lock_guard lock(mu_);
   dirs_.push_back(std::move(dir));
@@ -159,7 +161,7 @@ void Catalog::AddDirectory(std::filesystem::path dir) {
 void Catalog::Register(const std::filesystem::path& log) {
   std::lock_guard lock(mu_);
   auto& slot = registered_[log];
-  if (!slot) slot = std::make_shared<AppLog>(log, CatalogOptions());
+  if (!slot) slot = std::make_shared<AppLog>(log, options_);
 }
 
 void Catalog::Register(std::shared_ptr<AppLog> log) {
@@ -169,7 +171,7 @@ void Catalog::Register(std::shared_ptr<AppLog> log) {
 
 std::shared_ptr<AppLog> Catalog::GetLocked(const std::filesystem::path& log) {
   auto& slot = logs_[log];
-  if (!slot) slot = std::make_shared<AppLog>(log, CatalogOptions());
+  if (!slot) slot = std::make_shared<AppLog>(log, options_);
   return slot;
 }
 
@@ -177,7 +179,7 @@ void Catalog::RescanLocked() {
   std::map<std::filesystem::path, std::shared_ptr<AppLog>> next;
   auto keep = [&](const std::filesystem::path& p) {
     auto it = logs_.find(p);
-    next[p] = it != logs_.end() ? it->second : std::make_shared<AppLog>(p, CatalogOptions());
+    next[p] = it != logs_.end() ? it->second : std::make_shared<AppLog>(p, options_);
   };
   for (const auto& dir : dirs_) {
     for (const auto& p : ListLogs(dir)) {

@@ -67,6 +67,11 @@ class AppLog {
 
 class Catalog {
  public:
+  // Logs are replayed with a second parsing thread when the machine has two cores.
+  Catalog();
+  // Logs are replayed with these options (tests compare sequential and parallel replays).
+  explicit Catalog(BuilderOptions options) : options_(options) {}
+
   // Every event log directly under `dir` (rescanned on each listing).
   void AddDirectory(std::filesystem::path dir);
   // One log, e.g. the log of an app sparkplane runs; it may not exist yet.
@@ -87,6 +92,7 @@ class Catalog {
   void RescanLocked();
   std::shared_ptr<AppLog> GetLocked(const std::filesystem::path& log);
 
+  BuilderOptions options_;
   std::mutex mu_;
   std::vector<std::filesystem::path> dirs_;
   std::map<std::filesystem::path, std::shared_ptr<AppLog>> registered_;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -174,6 +175,26 @@ std::vector<fs::path> ListLogs(const fs::path& dir) {
   return out;
 }
 
+void SplitText(std::string_view text, std::vector<std::string_view>& lines) {
+  const char* pos = text.data();
+  const char* end = pos + text.size();
+  while (pos < end) {
+    const char* nl =
+        static_cast<const char*>(std::memchr(pos, '\n', static_cast<size_t>(end - pos)));
+    const char* line_end = nl ? nl : end;
+    std::string_view line(pos, static_cast<size_t>(line_end - pos));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!line.empty()) lines.push_back(line);
+    pos = line_end + 1;
+  }
+}
+
+void LineSink::OnText(std::string_view text) {
+  std::vector<std::string_view> lines;
+  SplitText(text, lines);
+  if (!lines.empty()) OnLines(lines);
+}
+
 LogReader::LogReader(fs::path path, size_t chunk_bytes)
     : path_(std::move(path)), chunk_bytes_(std::max<size_t>(chunk_bytes, 4096)) {}
 
@@ -254,6 +275,7 @@ void LogReader::ReadFile(size_t index, bool /*is_last*/, LineSink& sink) {
 }
 
 void LogReader::ReadPlain(int fd, const LogFile& file, LineSink& sink) {
+  if (MapPlain(fd, sink)) return;
   while (true) {
     // Read straight into the line buffer; no copy through a decoder.
     size_t old_size = buffer_.size();
@@ -271,6 +293,59 @@ void LogReader::ReadPlain(int fd, const LogFile& file, LineSink& sink) {
     stats_.compressed_bytes += static_cast<uint64_t>(n);
     SplitLines(sink, /*flush_tail=*/false);
   }
+}
+
+// Hands the file's new bytes to the sink straight from a read-only mapping, one window at a
+// time; each window is unmapped once consumed, so resident pages stay near one window. Only
+// the last bytes (whose padding would run past the end of the file) and an unfinished last
+// line are copied into buffer_, which the caller splits as before. False: not mapped, nothing
+// consumed (the caller falls back to reads).
+bool LogReader::MapPlain(int fd, LineSink& sink) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return false;
+  uint64_t size = static_cast<uint64_t>(st.st_size);
+  // The bytes of an unfinished line held back by the last poll are at the end of buffer_;
+  // read them again from the mapping instead.
+  if (buffer_.size() > file_offset_) return false;
+  uint64_t start = file_offset_ - buffer_.size();
+  if (size <= start + kLinePadding) return false;  // too little to be worth a mapping
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  uint64_t map_offset = start / page * page;
+  size_t map_length = static_cast<size_t>(size - map_offset);
+  void* mapped =
+      ::mmap(nullptr, map_length, PROT_READ, MAP_PRIVATE, fd, static_cast<off_t>(map_offset));
+  if (mapped == MAP_FAILED) return false;
+  stats_.decoded_bytes += size - file_offset_;
+  stats_.compressed_bytes += size - file_offset_;
+  buffer_.clear();
+  const char* base = static_cast<const char*>(mapped);
+  const char* pos = base + (start - map_offset);
+  const char* end = base + map_length;
+  // Text whose last line is followed by kLinePadding mapped bytes.
+  const char* safe_end = end - kLinePadding;
+  const char* unmapped = base;  // [base, unmapped) is already unmapped
+  const size_t window = chunk_bytes_ * 16;
+  while (pos < safe_end) {
+    const char* limit = pos + std::min<size_t>(window, static_cast<size_t>(safe_end - pos));
+    const char* nl = static_cast<const char*>(memrchr(pos, '\n', static_cast<size_t>(limit - pos)));
+    if (!nl) {
+      // A line longer than the window: take it whole if it ends before safe_end.
+      nl =
+          static_cast<const char*>(std::memchr(limit, '\n', static_cast<size_t>(safe_end - limit)));
+      if (!nl) break;
+    }
+    sink.OnText(std::string_view(pos, static_cast<size_t>(nl + 1 - pos)));
+    pos = nl + 1;
+    const char* release = base + static_cast<size_t>(pos - base) / page * page;
+    if (release > unmapped) {
+      ::munmap(const_cast<char*>(unmapped), static_cast<size_t>(release - unmapped));
+      unmapped = release;
+    }
+  }
+  buffer_.assign(pos, static_cast<size_t>(end - pos));
+  ::munmap(const_cast<char*>(unmapped), static_cast<size_t>(end - unmapped));
+  file_offset_ = size;
+  return true;
 }
 
 // Reading and decoding the next chunk runs on a helper thread while the current chunk's lines
@@ -330,27 +405,13 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
 void LogReader::SplitLines(LineSink& sink, bool flush_tail) {
   if (buffer_.empty()) return;
   buffer_.reserve(buffer_.size() + kLinePadding);
-  const char* begin = buffer_.data();
-  const char* end = begin + buffer_.size();
-  const char* pos = begin;
-  lines_.clear();
-  while (pos < end) {
-    const char* nl =
-        static_cast<const char*>(std::memchr(pos, '\n', static_cast<size_t>(end - pos)));
-    if (!nl) break;
-    std::string_view line(pos, static_cast<size_t>(nl - pos));
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    ++stats_.lines;
-    if (!line.empty()) lines_.push_back(line);
-    pos = nl + 1;
+  std::string_view text(buffer_);
+  if (!flush_tail) {
+    size_t last_nl = text.rfind('\n');
+    text = last_nl == std::string_view::npos ? text.substr(0, 0) : text.substr(0, last_nl + 1);
   }
-  if (flush_tail && pos < end) {
-    ++stats_.lines;
-    lines_.emplace_back(pos, static_cast<size_t>(end - pos));
-    pos = end;
-  }
-  if (!lines_.empty()) sink.OnLines(lines_);
-  buffer_.erase(0, static_cast<size_t>(pos - begin));
+  if (!text.empty()) sink.OnText(text);
+  buffer_.erase(0, text.size());
 }
 
 Result<ReadStats> ReadLog(const fs::path& path, LineSink& sink) {

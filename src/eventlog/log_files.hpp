@@ -53,20 +53,27 @@ class LineSink {
   virtual void OnLines(const std::vector<std::string_view>& lines) {
     for (auto line : lines) OnLine(line);
   }
+  // A run of whole lines straight from the file: every line ends with '\n' except perhaps the
+  // last (a complete log's unterminated last line); kLinePadding readable bytes follow
+  // text.end(). The default splits it (SplitText) and calls OnLines.
+  virtual void OnText(std::string_view text);
 };
 inline constexpr size_t kLinePadding = 64;
 
+// Appends the non-empty lines of `text` to `lines`, without their '\n' or "\r\n".
+void SplitText(std::string_view text, std::vector<std::string_view>& lines);
+
 struct ReadStats {
-  uint64_t compressed_bytes = 0;  // on-disk bytes consumed
-  uint64_t decoded_bytes = 0;     // uncompressed bytes produced
-  uint64_t lines = 0;
+  uint64_t compressed_bytes = 0;    // on-disk bytes consumed
+  uint64_t decoded_bytes = 0;       // uncompressed bytes produced
   uint64_t corrupt_files = 0;       // files whose codec stream was damaged (rest of file skipped)
   bool truncated_tail = false;      // the log ended inside a block or a line
   std::vector<std::string> errors;  // first few error messages, for reports
 };
 
 // Reads a log incrementally: each Poll() consumes only bytes appended since the last call
-// (and, for rolling logs, files added since). Not thread-safe; one reader per log.
+// (and, for rolling logs, files added since). Plain files are mapped (no copy) and handed to
+// LineSink::OnText in windows of `chunk_bytes` × 16. Not thread-safe; one reader per log.
 class LogReader {
  public:
   explicit LogReader(std::filesystem::path path, size_t chunk_bytes = 4u << 20);
@@ -86,6 +93,7 @@ class LogReader {
   Status Refresh();
   void ReadFile(size_t index, bool is_last, LineSink& sink);
   void ReadPlain(int fd, const LogFile& file, LineSink& sink);
+  bool MapPlain(int fd, LineSink& sink);
   void ReadCompressed(int fd, const LogFile& file, LineSink& sink);
   void SplitLines(LineSink& sink, bool flush_tail);
   void AddError(std::string message);
@@ -100,7 +108,6 @@ class LogReader {
   std::string buffer_;         // decoded bytes not yet split into lines
   std::string raw_chunks_[2];  // compressed reads, alternating with the decode thread
   std::string decoded_chunks_[2];
-  std::vector<std::string_view> lines_;
   ReadStats stats_;
 };
 
