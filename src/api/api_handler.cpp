@@ -53,25 +53,24 @@ net::ChunkSource FileChunks(std::filesystem::path path, bool follow, std::functi
   if (ec) state->limit = 0;
   return [state, follow, finished = std::move(finished), path](std::string& chunk) {
     constexpr size_t kChunk = 64 * 1024;
-    while (true) {
-      bool done = follow && finished();  // checked before the size, so no tail is lost
-      if (!state->in.is_open()) state->in.open(path, std::ios::binary);
-      std::error_code size_ec;
-      std::uintmax_t available = follow ? std::filesystem::file_size(path, size_ec) : state->limit;
-      if (size_ec) available = state->sent;
-      if (available > state->sent && state->in.is_open()) {
-        size_t want = static_cast<size_t>(std::min<std::uintmax_t>(kChunk, available - state->sent));
-        chunk.resize(want);
-        state->in.clear();
-        state->in.seekg(static_cast<std::streamoff>(state->sent));
-        state->in.read(chunk.data(), static_cast<std::streamsize>(want));
-        chunk.resize(static_cast<size_t>(state->in.gcount()));
-        state->sent += chunk.size();
-        if (!chunk.empty()) return true;
-      }
-      if (!follow || done) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    bool done = follow && finished();  // checked before the size, so no tail is lost
+    if (!state->in.is_open()) state->in.open(path, std::ios::binary);
+    std::error_code size_ec;
+    std::uintmax_t available = follow ? std::filesystem::file_size(path, size_ec) : state->limit;
+    if (size_ec) available = state->sent;
+    if (available > state->sent && state->in.is_open()) {
+      size_t want = static_cast<size_t>(std::min<std::uintmax_t>(kChunk, available - state->sent));
+      chunk.resize(want);
+      state->in.clear();
+      state->in.seekg(static_cast<std::streamoff>(state->sent));
+      state->in.read(chunk.data(), static_cast<std::streamsize>(want));
+      chunk.resize(static_cast<size_t>(state->in.gcount()));
+      state->sent += chunk.size();
+      if (!chunk.empty()) return true;
     }
+    if (!follow || done) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    return true;  // nothing new yet
   };
 }
 

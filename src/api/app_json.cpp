@@ -18,8 +18,9 @@ void PutTime(json::object& o, std::string_view key, int64_t millis) {
 
 json::value ParseOr(const std::string& text, json::value fallback) {
   json::error_code ec;
-  auto v = json::parse(text, ec);
-  return ec ? fallback : v;
+  json::value v = json::parse(text, ec);
+  if (ec) return fallback;
+  return v;
 }
 
 }  // namespace

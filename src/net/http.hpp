@@ -39,7 +39,8 @@ struct Request {
 };
 
 // Pulls the next chunk of a streamed body into `chunk`; returns false once the body is complete.
-// Called on the connection's thread; may block briefly (e.g. waiting for a log to grow).
+// Called on a thread of its own. It may wait for data (e.g. a log to grow) but must return
+// within about a second: an empty chunk with `true` means "nothing yet, call again".
 using ChunkSource = std::function<bool(std::string& chunk)>;
 
 struct Response {
@@ -50,7 +51,8 @@ struct Response {
   ChunkSource stream;  // when set, the body is sent chunked from this source instead of `body`
 };
 
-// Called concurrently from connection threads; must be thread-safe.
+// Called concurrently from the server's loop threads; must be thread-safe. Slow handlers hold a
+// loop thread, so keep waiting out of handlers (stream instead).
 using Handler = std::function<Response(const Request&)>;
 
 struct ServerOptions {
@@ -58,10 +60,11 @@ struct ServerOptions {
   uint16_t port = 0;  // 0 = pick a free port
   size_t max_body_bytes = 8u << 20;
   int idle_timeout_seconds = 60;
+  int threads = 0;  // loop threads; 0 = max(2, hardware threads)
 };
 
-// Thread-per-connection HTTP/1.1 server with keep-alive. Malformed requests get 400 without
-// reaching the handler.
+// Event-loop HTTP/1.1 server with keep-alive. Malformed requests get 400 without reaching the
+// handler.
 class HttpServer {
  public:
   static Result<std::unique_ptr<HttpServer>> Start(const ServerOptions& options, Handler handler);

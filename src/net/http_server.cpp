@@ -1,11 +1,23 @@
+// Event-loop HTTP/1.1 server: one Asio io_context run by a few threads, one coroutine per
+// connection on its own strand. Handlers run inline on the loop threads; streamed bodies, whose
+// sources may wait for data, are written from a thread of their own and the connection returns
+// to the loop afterwards.
+#include <sys/socket.h>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/url/parse.hpp>
@@ -22,6 +34,12 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+// Upper bound for reading a body or writing a reply once a request has started.
+constexpr auto kTransferTimeout = std::chrono::seconds(60);
+// How long Stop() lets busy connections finish before shutting their sockets down.
+constexpr auto kStopGrace = std::chrono::seconds(5);
 
 Response PlainError(int status, std::string message) {
   Response r;
@@ -42,10 +60,39 @@ bool DecodeTarget(Request& req) {
   return true;
 }
 
+// A parse failure of a request that did arrive (not a closed or timed-out connection).
+bool IsMalformedRequest(const beast::error_code& ec) {
+  return ec.category() == make_error_code(http::error::bad_method).category() &&
+         ec != http::error::end_of_stream && ec != http::error::partial_message;
+}
+
+template <class Body>
+void SetCommonFields(http::response<Body>& res, const Response& response, bool keep_alive) {
+  res.set(http::field::server, "sparkplane");
+  if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
+  for (auto& [k, v] : response.headers) res.set(k, v);
+  res.keep_alive(keep_alive);
+}
+
+struct Connection {
+  Connection(std::shared_ptr<asio::io_context> context, tcp::socket socket)
+      : io(std::move(context)), stream(std::move(socket)) {}
+  std::shared_ptr<asio::io_context> io;  // outlives the socket even if the server is gone
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  std::string remote;
+  bool idle = false;  // waiting for the next request; guarded by Server::mutex_
+};
+using ConnectionPtr = std::shared_ptr<Connection>;
+
 class Server final : public HttpServer {
  public:
   Server(ServerOptions options, Handler handler)
-      : options_(std::move(options)), handler_(std::move(handler)), acceptor_(io_) {}
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        io_(std::make_shared<asio::io_context>()),
+        work_(asio::make_work_guard(*io_)),
+        acceptor_(asio::make_strand(*io_)) {}
 
   ~Server() override { Stop(); }
 
@@ -63,104 +110,123 @@ class Server final : public HttpServer {
                                                options_.port, ec.message()));
     }
     port_ = acceptor_.local_endpoint().port();
-    accept_thread_ = std::thread([this] { AcceptLoop(); });
+    asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
+    int threads = options_.threads > 0 ? options_.threads
+                                       : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([io = io_] { io->run(); });
     return Ok();
   }
 
   uint16_t port() const override { return port_; }
 
   void Stop() override {
-    if (stopping_.exchange(true)) {
-      if (accept_thread_.joinable()) accept_thread_.join();
-      return;
-    }
-    beast::error_code ec;
-    // A blocking accept() is woken on Linux by shutting the listening socket down.
-    ::shutdown(acceptor_.native_handle(), SHUT_RDWR);
-    if (accept_thread_.joinable()) accept_thread_.join();
-    acceptor_.close(ec);
-    if (accept_thread_.joinable()) accept_thread_.join();
-    // Idle keep-alive connections are shut down at once; busy ones get a grace period.
-    std::unique_lock lock(mutex_);
-    for (auto* socket : idle_) {
+    std::lock_guard stop_lock(stop_mutex_);
+    if (threads_.empty()) return;
+    stopping_ = true;
+    asio::post(acceptor_.get_executor(), [this] {
       beast::error_code ignored;
-      socket->shutdown(tcp::socket::shutdown_both, ignored);
-    }
-    if (!drained_.wait_for(lock, std::chrono::seconds(5), [&] { return active_ == 0; })) {
-      for (auto* socket : sockets_) {
-        beast::error_code ignored;
-        socket->shutdown(tcp::socket::shutdown_both, ignored);
+      acceptor_.close(ignored);
+    });
+    {
+      std::unique_lock lock(mutex_);
+      // Idle keep-alive connections end at once; busy ones finish their request first.
+      for (auto& c : connections_) {
+        if (c->idle) ShutdownSocket(*c);
       }
-      drained_.wait_for(lock, std::chrono::seconds(5), [&] { return active_ == 0; });
+      if (!drained_.wait_for(lock, kStopGrace, [&] { return connections_.empty(); })) {
+        for (auto& c : connections_) ShutdownSocket(*c);
+        // Every write now fails, and chunk sources return within about a second.
+        drained_.wait(lock, [&] { return connections_.empty(); });
+      }
     }
+    work_.reset();
+    io_->stop();
+    for (auto& t : threads_) t.join();
+    threads_.clear();
   }
 
  private:
-  void AcceptLoop() {
+  // Thread-safe at the OS level; the socket object itself is left to its owner. Callers hold
+  // mutex_, and connections leave connections_ before their socket is closed, so the
+  // descriptor is still this connection's.
+  static void ShutdownSocket(Connection& c) { ::shutdown(c.stream.socket().native_handle(), SHUT_RDWR); }
+
+  asio::awaitable<void> AcceptLoop() {
     while (!stopping_) {
-      tcp::socket socket(io_);
-      beast::error_code ec;
-      acceptor_.accept(socket, ec);
+      tcp::socket socket(asio::make_strand(*io_));
+      auto [ec] = co_await acceptor_.async_accept(socket, kAwait);
       if (ec) {
-        if (stopping_) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (stopping_ || ec == asio::error::operation_aborted) break;
+        // Out of descriptors or similar: back off instead of spinning.
+        asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(10));
+        co_await pause.async_wait(kAwait);
         continue;
       }
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      auto conn = std::make_shared<Connection>(io_, std::move(socket));
+      auto peer = conn->stream.socket().remote_endpoint(ignored);
+      if (!ignored) conn->remote = peer.address().to_string();
       {
         std::lock_guard lock(mutex_);
-        ++active_;
+        if (stopping_) break;
+        connections_.insert(conn);
       }
-      std::thread([this, s = std::move(socket)]() mutable { Serve(std::move(s)); }).detach();
+      asio::co_spawn(conn->stream.get_executor(), Session(conn), asio::detached);
     }
   }
 
-  void SetIdle(tcp::socket* socket, bool idle) {
+  void SetIdle(Connection& c, bool idle) {
     std::lock_guard lock(mutex_);
-    if (idle) {
-      idle_.insert(socket);
-      if (stopping_) {
-        beast::error_code ignored;
-        socket->shutdown(tcp::socket::shutdown_both, ignored);
-      }
-    } else {
-      idle_.erase(socket);
-    }
+    c.idle = idle;
+    if (idle && stopping_) ShutdownSocket(c);
   }
 
-  void Serve(tcp::socket socket) {
+  void Close(const ConnectionPtr& conn) {
     {
       std::lock_guard lock(mutex_);
-      sockets_.insert(&socket);
+      connections_.erase(conn);
     }
-    // Idle keep-alive connections are closed after idle_timeout_seconds.
-    struct timeval tv {
-      options_.idle_timeout_seconds, 0
-    };
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    beast::flat_buffer buffer;
-    std::string remote;
-    beast::error_code ec;
-    auto ep = socket.remote_endpoint(ec);
-    if (!ec) remote = ep.address().to_string();
+    beast::error_code ignored;
+    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn->stream.socket().close(ignored);
+    std::lock_guard lock(mutex_);
+    if (connections_.empty()) drained_.notify_all();
+  }
 
+  asio::awaitable<void> Session(ConnectionPtr conn) {
+    bool handed_off = co_await ServeRequests(conn);
+    if (!handed_off) Close(conn);
+  }
+
+  // Serves requests until the connection ends (false) or a streamed reply takes it over (true).
+  asio::awaitable<bool> ServeRequests(const ConnectionPtr& conn) {
+    auto& stream = conn->stream;
     while (!stopping_) {
-      SetIdle(&socket, true);
       http::request_parser<http::string_body> parser;
       parser.body_limit(boost::none);  // checked below, so an oversized request still gets a reply
       parser.header_limit(64 * 1024);
-      http::read_header(socket, buffer, parser, ec);
-      SetIdle(&socket, false);
-      if (ec) break;
+      SetIdle(*conn, true);
+      stream.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
+      auto [ec, unused] = co_await http::async_read_header(stream, conn->buffer, parser, kAwait);
+      SetIdle(*conn, false);
+      if (ec) {
+        if (IsMalformedRequest(ec)) {
+          co_await WriteSimple(stream, PlainError(400, "malformed HTTP request"), 11, false);
+        }
+        co_return false;
+      }
       bool too_large = false;
       if (parser.content_length() && *parser.content_length() > options_.max_body_bytes) {
         too_large = true;
       } else {
         parser.body_limit(options_.max_body_bytes);
-        http::read(socket, buffer, parser, ec);
-        if (ec == http::error::body_limit) {
+        stream.expires_after(kTransferTimeout);
+        auto [body_ec, read] = co_await http::async_read(stream, conn->buffer, parser, kAwait);
+        if (body_ec == http::error::body_limit) {
           too_large = true;
-        } else if (ec) {
-          break;
+        } else if (body_ec) {
+          co_return false;
         }
       }
       auto& raw = parser.get();
@@ -168,91 +234,111 @@ class Server final : public HttpServer {
       Request req;
       req.method = std::string(raw.method_string());
       req.target = std::string(raw.target());
-      req.remote_address = remote;
+      req.remote_address = conn->remote;
       for (auto& field : raw) req.headers[std::string(field.name_string())] = std::string(field.value());
       req.body_too_large = too_large;
       if (!too_large) req.body = std::move(raw.body());
-      Response response =
-          DecodeTarget(req) ? handler_(req) : PlainError(400, "malformed request target");
-      if (!Write(socket, response, raw.version(), keep_alive)) break;
-      if (too_large) DiscardUnreadBody(socket);
-      if (!keep_alive) break;
+      Response response = Handle(req);
+      if (response.stream) {
+        stream.expires_never();
+        HandOffStream(conn, std::move(response), raw.version(), keep_alive);
+        co_return true;
+      }
+      if (!co_await WriteSimple(stream, std::move(response), raw.version(), keep_alive)) co_return false;
+      if (too_large) {
+        co_await DiscardUnreadBody(stream, conn->buffer);
+        co_return false;
+      }
+      if (!keep_alive) co_return false;
     }
-    beast::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_send, ignored);
-    socket.close(ignored);
-    std::lock_guard lock(mutex_);
-    sockets_.erase(&socket);
-    idle_.erase(&socket);
-    if (--active_ == 0) drained_.notify_all();
+    co_return false;
+  }
+
+  Response Handle(Request& req) {
+    if (!DecodeTarget(req)) return PlainError(400, "malformed request target");
+    try {
+      return handler_(req);
+    } catch (const std::exception&) {
+      return PlainError(500, "internal error");
+    }
+  }
+
+  static asio::awaitable<bool> WriteSimple(beast::tcp_stream& stream, Response response, unsigned version,
+                                           bool keep_alive) {
+    http::response<http::string_body> res{static_cast<http::status>(response.status), version};
+    SetCommonFields(res, response, keep_alive);
+    res.body() = std::move(response.body);
+    res.prepare_payload();
+    stream.expires_after(kTransferTimeout);
+    auto [ec, written] = co_await http::async_write(stream, res, kAwait);
+    co_return !ec;
   }
 
   // Reads and drops what the client still sends so that closing does not reset the connection
   // before it has read the 413.
-  static void DiscardUnreadBody(tcp::socket& socket) {
-    beast::error_code ec;
-    socket.shutdown(tcp::socket::shutdown_send, ec);
-    struct timeval tv {
-      1, 0
-    };
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    char sink[16 * 1024];
+  static asio::awaitable<void> DiscardUnreadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     for (size_t total = 0; total < (64u << 20);) {
-      size_t n = socket.read_some(asio::buffer(sink), ec);
+      buffer.clear();
+      stream.expires_after(std::chrono::seconds(1));
+      auto [ec, n] = co_await stream.async_read_some(buffer.prepare(16 * 1024), kAwait);
       if (ec) break;
       total += n;
     }
   }
 
-  static bool Write(tcp::socket& socket, Response& response, unsigned version, bool keep_alive) {
-    beast::error_code ec;
-    if (!response.stream) {
-      http::response<http::string_body> res{static_cast<http::status>(response.status), version};
-      res.set(http::field::server, "sparkplane");
-      if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
-      for (auto& [k, v] : response.headers) res.set(k, v);
-      res.keep_alive(keep_alive);
-      res.body() = std::move(response.body);
-      res.prepare_payload();
-      http::write(socket, res, ec);
-      return !ec;
-    }
+  // A chunk source may wait for data, so the reply is written from a thread of its own; the
+  // connection then goes back to the loop (keep-alive) or is closed.
+  void HandOffStream(ConnectionPtr conn, Response response, unsigned version, bool keep_alive) {
+    std::thread([this, conn = std::move(conn), response = std::move(response), version, keep_alive]() mutable {
+      bool complete = WriteStream(conn->stream, response, version, keep_alive);
+      response.stream = nullptr;  // release the source's resources before the connection idles
+      if (complete && keep_alive && !stopping_) {
+        asio::co_spawn(conn->stream.get_executor(), Session(conn), asio::detached);
+      } else {
+        Close(conn);
+      }
+    }).detach();
+  }
+
+  // Blocking chunked write; false when the connection failed or the server stopped midway.
+  bool WriteStream(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive) {
     http::response<http::empty_body> res{static_cast<http::status>(response.status), version};
-    res.set(http::field::server, "sparkplane");
-    res.set(http::field::content_type, response.content_type);
-    for (auto& [k, v] : response.headers) res.set(k, v);
-    res.keep_alive(keep_alive);
+    SetCommonFields(res, response, keep_alive);
     res.chunked(true);
     http::response_serializer<http::empty_body> sr{res};
-    http::write_header(socket, sr, ec);
+    beast::error_code ec;
+    http::write_header(stream, sr, ec);
     if (ec) return false;
     std::string chunk;
-    while (true) {
+    while (!stopping_) {
       chunk.clear();
       bool more = response.stream(chunk);
       if (!chunk.empty()) {
-        asio::write(socket, http::make_chunk(asio::buffer(chunk)), ec);
+        asio::write(stream, http::make_chunk(asio::buffer(chunk)), ec);
         if (ec) return false;
       }
-      if (!more) break;
+      if (!more) {
+        asio::write(stream, http::make_chunk_last(), ec);
+        return !ec;
+      }
     }
-    asio::write(socket, http::make_chunk_last(), ec);
-    return !ec;
+    return false;
   }
 
- private:
   ServerOptions options_;
   Handler handler_;
-  asio::io_context io_;
+  std::shared_ptr<asio::io_context> io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
   tcp::acceptor acceptor_;
-  std::thread accept_thread_;
+  std::vector<std::thread> threads_;
+  std::mutex stop_mutex_;
   std::atomic<bool> stopping_{false};
   uint16_t port_ = 0;
   std::mutex mutex_;
   std::condition_variable drained_;
-  int active_ = 0;
-  std::set<tcp::socket*> sockets_;
-  std::set<tcp::socket*> idle_;
+  std::set<ConnectionPtr> connections_;
 };
 
 }  // namespace

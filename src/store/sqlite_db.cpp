@@ -21,6 +21,17 @@ Error SqliteError(sqlite3* db, int rc, std::string_view what) {
   return Error{code, fmt::format("sqlite {}: {}", what, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)), {}};
 }
 
+Stmt::~Stmt() {
+  if (!stmt_) return;
+  if (cached_in_use_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    *cached_in_use_ = false;
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+}
+
 Stmt& Stmt::Bind(int index, std::string_view value) {
   sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
   return *this;
@@ -69,10 +80,27 @@ Result<Db> Db::Open(const std::string& path) {
   return db;
 }
 
+Db::~Db() {
+  if (cache_) {
+    for (auto& [sql, cached] : *cache_) sqlite3_finalize(cached.stmt);
+  }
+  if (db_) sqlite3_close_v2(db_);
+}
+
 Result<Stmt> Db::Prepare(std::string_view sql) {
+  auto it = cache_->find(std::string(sql));
+  if (it != cache_->end() && !it->second.in_use) {
+    it->second.in_use = true;
+    return Stmt(db_, it->second.stmt, &it->second.in_use);
+  }
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return tl::unexpected(SqliteError(db_, rc, "prepare"));
+  if (it == cache_->end() && cache_->size() < kMaxCached) {
+    auto& cached = (*cache_)[std::string(sql)];
+    cached = {stmt, true};
+    return Stmt(db_, stmt, &cached.in_use);
+  }
   return Stmt(db_, stmt);
 }
 
