@@ -66,7 +66,9 @@ class SparkplanePolicy : public Policy {
         options_(options),
         unit_(groups.size()),
         recent_(groups.size()),
-        recent_next_(groups.size()) {}
+        recent_next_(groups.size()),
+        last_placed_(groups.size(), 0),
+        decay_wake_(groups.size(), -1) {}
 
   std::string Name() const override { return "sparkplane"; }
 
@@ -143,7 +145,8 @@ class SparkplanePolicy : public Policy {
       s.WakeAt(s.Now() + options_.hold_timeout_s);
     }
     auto& holds = held_[node];
-    auto h = std::find_if(holds.begin(), holds.end(), [&](const auto& x) { return x.first == app; });
+    auto h =
+        std::find_if(holds.begin(), holds.end(), [&](const auto& x) { return x.first == app; });
     if (h == holds.end()) {
       holds.emplace_back(app, room);
     } else {
@@ -177,8 +180,8 @@ class SparkplanePolicy : public Policy {
     for (int n : s.LiveNodes()) {
       auto& node = s.Nodes()[n];
       node_ids.push_back(n);
-      views.push_back({node.group, Unheld(s, n), node.ready,
-                       !node.cordoned && !reserved_.count(n)});
+      views.push_back(
+          {node.group, Unheld(s, n), node.ready, !node.cordoned && !reserved_.count(n)});
     }
     std::vector<int> pending = s.Pending();
     std::sort(pending.begin(), pending.end());  // deterministic order independent of history
@@ -196,7 +199,8 @@ class SparkplanePolicy : public Policy {
         if (driver.role != Role::kDriver || !prepared_.insert(driver.app).second) continue;
         for (int q : app_pods_[driver.app]) {
           auto& e = s.Pods()[q];
-          if (e.role == Role::kExecutor && e.phase == PodPhase::kWaiting && e.request_s <= s.Now()) {
+          if (e.role == Role::kExecutor && e.phase == PodPhase::kWaiting &&
+              e.request_s <= s.Now()) {
             pending.push_back(q);
             pods.push_back({e.request, Role::kExecutor, e.app, false});
           }
@@ -285,6 +289,7 @@ class SparkplanePolicy : public Policy {
   void Remember(const SimState& s, int pod, int group) {
     auto& recent = recent_[group];
     const Resources& r = s.Pods()[pod].request;
+    last_placed_[group] = s.Now();
     if (recent.size() < kRecentPods) {
       recent.push_back(r);
     } else {
@@ -325,13 +330,22 @@ class SparkplanePolicy : public Policy {
     double units = std::max(cpu / static_cast<double>(unit.cpu_milli),
                             mem / static_cast<double>(std::max<int64_t>(1, unit.memory_mib)));
     // Whole slots, rounded up: any group in use keeps at least one slot so the next app of a
-    // usual shape starts at once (this, not the 5%, dominates on very small clusters).
+    // usual shape starts at once (this, not the 5%, dominates on very small clusters). A
+    // group idle for headroom_idle_s rounds to the nearest slot instead.
+    if (options_.headroom_idle_s >= 0 && s.Now() > last_placed_[group] + options_.headroom_idle_s) {
+      return static_cast<int64_t>(std::floor(units + 0.5));
+    }
     return static_cast<int64_t>(std::ceil(units - 1e-9));
   }
 
   void ProvisionHeadroom(SimState& s) {
     if (options_.headroom_fraction <= 0 && options_.headroom_manual.cpu_milli <= 0) return;
     for (int g = 0; g < static_cast<int>(unit_.size()); ++g) {
+      if (options_.headroom_idle_s >= 0 && last_placed_[g] > decay_wake_[g]) {
+        // Wake when the group turns idle, so headroom it no longer needs can be removed.
+        decay_wake_[g] = last_placed_[g];
+        s.WakeAt(last_placed_[g] + options_.headroom_idle_s + 1);
+      }
       int64_t missing = UnitsNeeded(s, g) - FreeUnits(s, g, unit_[g], -1);
       if (missing <= 0 || !scheduler_.GroupFits(g, unit_[g])) continue;
       auto planned = scheduler_.PlanNodes(g, {}, {}, static_cast<int>(missing), unit_[g]);
@@ -362,27 +376,123 @@ class SparkplanePolicy : public Policy {
     }
   }
 
-  // Replaces an under-used node by one cheaper node that holds all its pods. The new node
-  // is reserved while it boots; pods move only once it is ready (no waiting on a boot).
-  bool TryReplace(SimState& s, int node) {
-    if (options_.replace_price_ratio <= 0 || replacing_.count(node)) return false;
-    auto& n = s.Nodes()[node];
-    if (GroupSize(s, n.group) >= s.Groups()[n.group].max_nodes) return false;
-    std::vector<PodView> pods;
-    std::vector<int> idx;
-    for (int p : n.pods) {
-      idx.push_back(static_cast<int>(pods.size()));
-      pods.push_back({s.Pods()[p].request, s.Pods()[p].role});
+  // The cheapest single node of `group` that holds every pod of `nodes`: (type, $/h), or
+  // (-1, inf) when one node is not enough.
+  std::pair<int, double> SingleNodePlan(const SimState& s, int group,
+                                        const std::vector<int>& nodes) const {
+    Resources sum{};
+    for (int node : nodes) sum += s.Nodes()[node].used;
+    int type = scheduler_.CheapestFitting(group, sum);
+    if (type < 0) return {-1, std::numeric_limits<double>::infinity()};
+    return {type, s.GetCatalog().Type(type).Price(s.Groups()[group].capacity)};
+  }
+
+  // Replaces nodes of one group (an under-used one, or several whose pods one node holds) by
+  // one cheaper node. The new node is reserved while it boots; pods move only once it is
+  // ready (no waiting on a boot).
+  bool TryReplace(SimState& s, const std::vector<int>& nodes) {
+    if (options_.replace_price_ratio <= 0 && options_.replace_payback <= 0) return false;
+    const int group = s.Nodes()[nodes.front()].group;
+    double old_price = 0;
+    for (int node : nodes) {
+      if (replacing_.count(node) || s.Nodes()[node].group != group) return false;
+      old_price += s.Nodes()[node].price_per_hour;
     }
-    auto plan = scheduler_.PlanNodes(n.group, pods, idx);
-    if (plan.size() != 1) return false;
-    double price = s.GetCatalog().Type(plan[0].type).Price(s.Groups()[n.group].capacity);
-    if (price > options_.replace_price_ratio * n.price_per_hour) return false;
-    int fresh = s.Launch(plan[0].type, n.group);
-    replacing_[node] = fresh;
-    reserved_.insert(node);
+    if (GroupSize(s, group) >= s.Groups()[group].max_nodes) return false;
+    auto [type, price] = SingleNodePlan(s, group, nodes);
+    if (type < 0) return false;
+    bool cheap = price <= options_.replace_price_ratio * old_price;
+    if (!cheap && PaybackDue(s, nodes, old_price, price) > s.Now()) return false;
+    int fresh = s.Launch(type, group);
+    for (int node : nodes) {
+      replacing_[node] = fresh;
+      reserved_.insert(node);
+    }
     reserved_.insert(fresh);
     return true;
+  }
+
+  // When moving the pods of `nodes` ($/h old_price) to one node priced `price` pays for
+  // itself: the saving over the pods' expected remaining time (what the youngest has already
+  // run, a Lindy estimate) covers replace_payback × the new node's boot plus the executors'
+  // redone work. +inf if never (drivers, pods not running, no saving).
+  double PaybackDue(const SimState& s, const std::vector<int>& nodes, double old_price,
+                    double price) const {
+    constexpr double kNever = std::numeric_limits<double>::infinity();
+    if (options_.replace_payback <= 0 || price >= old_price) return kNever;
+    double youngest_start = -kNever;
+    for (int node : nodes) {
+      for (int p : s.Nodes()[node].pods) {
+        auto& pod = s.Pods()[p];
+        if (pod.phase != PodPhase::kRunning || pod.role == Role::kDriver) return kNever;
+        youngest_start = std::max(youngest_start, pod.start_s);
+      }
+    }
+    if (youngest_start == -kNever) return kNever;
+    const SimOptions& o = s.Options();
+    double move_s = 0.5 * (o.boot_min_s + o.boot_max_s) + o.eviction_penalty_s;
+    double needed_s = options_.replace_payback * price * move_s / (old_price - price);
+    return youngest_start + std::max(needed_s, options_.replace_min_runtime_s);
+  }
+
+  // Right-sizing with a payback rule: a node whose pods one cheaper node holds, or a pair of
+  // nodes whose pods one node holds for less than both, is replaced once the move pays back.
+  // Looks at the kRightSizeCandidates least used eligible nodes; asks for a wake-up when the
+  // best pending move becomes due.
+  void RightSize(SimState& s, int& budget) {
+    std::vector<int> eligible;
+    for (int n : s.LiveNodes()) {
+      auto& node = s.Nodes()[n];
+      if (!node.ready || node.cordoned || reserved_.count(n) || held_.count(n) ||
+          node.drivers > 0 || node.pods.empty()) {
+        continue;
+      }
+      if (s.Now() < node.launch_s + options_.min_node_age_s) {
+        s.WakeAt(node.launch_s + options_.min_node_age_s);
+        continue;
+      }
+      eligible.push_back(n);
+    }
+    auto share = [&](int n) {
+      auto& node = s.Nodes()[n];
+      return std::max(static_cast<double>(node.used.cpu_milli) / node.allocatable.cpu_milli,
+                      static_cast<double>(node.used.memory_mib) / node.allocatable.memory_mib);
+    };
+    std::sort(eligible.begin(), eligible.end(), [&](int a, int b) {
+      double sa = share(a), sb = share(b);
+      return sa < sb || (sa == sb && a < b);
+    });
+    if (eligible.size() > kRightSizeCandidates) eligible.resize(kRightSizeCandidates);
+    double next_due = std::numeric_limits<double>::infinity();
+    std::vector<char> used(s.Nodes().size(), 0);
+    auto consider = [&](const std::vector<int>& nodes) {
+      if (budget <= 0) return;
+      for (int n : nodes) {
+        if (used[n]) return;
+      }
+      double old_price = 0;
+      for (int n : nodes) old_price += s.Nodes()[n].price_per_hour;
+      auto [type, price] = SingleNodePlan(s, s.Nodes()[nodes.front()].group, nodes);
+      if (type < 0) return;
+      double due = PaybackDue(s, nodes, old_price, price);
+      if (due > s.Now()) {
+        next_due = std::min(next_due, due);
+        return;
+      }
+      if (TryReplace(s, nodes)) {
+        for (int n : nodes) used[n] = 1;
+        --budget;
+      }
+    };
+    for (size_t i = 0; i < eligible.size(); ++i) {
+      for (size_t j = i + 1; j < eligible.size(); ++j) {
+        if (s.Nodes()[eligible[i]].group == s.Nodes()[eligible[j]].group) {
+          consider({eligible[i], eligible[j]});
+        }
+      }
+    }
+    for (int n : eligible) consider({n});
+    if (next_due < std::numeric_limits<double>::infinity()) s.WakeAt(next_due);
   }
 
   void FinishReplacements(SimState& s) {
@@ -422,8 +532,7 @@ class SparkplanePolicy : public Policy {
       double cpu = static_cast<double>(node.used.cpu_milli) / node.allocatable.cpu_milli;
       double mem = static_cast<double>(node.used.memory_mib) / node.allocatable.memory_mib;
       bool under = node.ready && !node.cordoned && !reserved_.count(n) && !held_.count(n) &&
-                   node.drivers == 0 &&
-                   !node.pods.empty() &&
+                   node.drivers == 0 && !node.pods.empty() &&
                    std::max(cpu, mem) < options_.consolidation_utilisation;
       if (!under) {
         underused_since_[n] = -1;
@@ -438,8 +547,21 @@ class SparkplanePolicy : public Policy {
         s.WakeAt(due);
       }
     }
-    if (candidates.empty() || now < next_consolidation_) return;
-    next_consolidation_ = now + options_.consolidation_interval_s;
+    if (now < next_consolidation_) return;
+    int budget = Budget(options_.budget_fraction, s.LiveNodes().size());
+    if (!candidates.empty()) {
+      next_consolidation_ = now + options_.consolidation_interval_s;
+      DrainUnderused(s, candidates, budget);
+    }
+    if (options_.replace_payback > 0 && budget > 0) {
+      next_consolidation_ = now + options_.consolidation_interval_s;
+      RightSize(s, budget);
+    }
+  }
+
+  // Moves the pods of under-used nodes onto other nodes and removes them, or replaces a node
+  // by a much cheaper one; at most `budget` nodes.
+  void DrainUnderused(SimState& s, std::vector<int>& candidates, int& budget) {
     // Most expensive per used core first: that is where the saving is.
     std::sort(candidates.begin(), candidates.end(), [&](int a, int b) {
       auto& na = s.Nodes()[a];
@@ -448,7 +570,6 @@ class SparkplanePolicy : public Policy {
       double ub = nb.price_per_hour / std::max<int64_t>(1, nb.used.cpu_milli);
       return ua > ub || (ua == ub && a < b);
     });
-    int budget = Budget(options_.budget_fraction, s.LiveNodes().size());
     std::vector<char> removing(s.Nodes().size(), 0);
     for (int c : candidates) removing[c] = 1;
     std::map<int, Resources> free;
@@ -488,7 +609,7 @@ class SparkplanePolicy : public Policy {
       }
       if (!ok) {
         removing[c] = 0;  // stays; others may move onto it
-        if (TryReplace(s, c)) --budget;
+        if (TryReplace(s, {c})) --budget;
         continue;
       }
       free = std::move(trial);
@@ -509,13 +630,16 @@ class SparkplanePolicy : public Policy {
   static constexpr size_t kRecentPods = 8;
   std::vector<std::vector<Resources>> recent_;
   std::vector<size_t> recent_next_;
+  static constexpr size_t kRightSizeCandidates = 12;
+  std::vector<double> last_placed_;  // per group: when a pod was last placed there
+  std::vector<double> decay_wake_;   // per group: last_placed_ for which a wake-up was asked
   std::vector<std::vector<int>> app_pods_;
-  std::set<int> prepared_;          // apps whose executors were provisioned with the driver
+  std::set<int> prepared_;  // apps whose executors were provisioned with the driver
   // Room held for executors planned with their driver, on existing or newly launched nodes:
   // node → (app, room). Other pods see a node's free room minus its holds.
   std::map<int, std::vector<std::pair<int, Resources>>> held_;
   std::map<int, double> hold_since_;  // app → when its first hold was taken
-  std::map<int, int> replacing_;  // under-used node → its booting replacement
+  std::map<int, int> replacing_;      // under-used node → its booting replacement
   std::set<int> reserved_;
 };
 
@@ -595,7 +719,8 @@ class KarpenterLikePolicy : public Policy {
       last_growth_ = now;
     }
     last_pending_count_ = n_pending;
-    double due = std::min(last_growth_ + options_.batch_idle_s, batch_start_ + options_.batch_max_s);
+    double due =
+        std::min(last_growth_ + options_.batch_idle_s, batch_start_ + options_.batch_max_s);
     if (now < due) {
       s.WakeAt(due);
       return;
@@ -628,8 +753,9 @@ class KarpenterLikePolicy : public Policy {
       auto& pod = s.Pods()[p];
       auto pools = PoolsFor(pod.role, pod.request);
       if (pools.empty()) {
-        s.MarkUnschedulable(p, fmt::format("no instance type in the NodePools fits {} mCPU / {} MiB",
-                                           pod.request.cpu_milli, pod.request.memory_mib));
+        s.MarkUnschedulable(p,
+                            fmt::format("no instance type in the NodePools fits {} mCPU / {} MiB",
+                                        pod.request.cpu_milli, pod.request.memory_mib));
         continue;
       }
       // 1. existing nodes, initialized first, lowest index that fits.
@@ -1028,8 +1154,9 @@ Result<std::unique_ptr<Policy>> MakePolicy(std::string_view name, const Catalog&
   if (name == "sparkplane") return MakeSparkplanePolicy(catalog, groups, sparkplane_options);
   if (name == "karpenter-like") return MakeKarpenterLikePolicy(catalog, groups);
   if (name == "k8s-default") return MakeK8sDefaultPolicy(catalog, groups);
-  return Fail(ErrorCode::kInvalidArgument,
-              fmt::format("unknown policy '{}' (sparkplane, k8s-default, karpenter-like, all)", name));
+  return Fail(
+      ErrorCode::kInvalidArgument,
+      fmt::format("unknown policy '{}' (sparkplane, k8s-default, karpenter-like, all)", name));
 }
 
 }  // namespace sparkplane::fleet

@@ -16,19 +16,27 @@ namespace sparkplane::fleet {
 struct SparkplanePolicyOptions {
   // Plan nodes for an app's executors when its driver is scheduled, so they boot together.
   bool provision_executors_with_driver = true;
-  double hold_timeout_s = 600;  // room held for an app's executors is released after this
+  double hold_timeout_s = 600;      // room held for an app's executors is released after this
   double headroom_fraction = 0.05;  // Ocean's automatic headroom default: 5% of requested
   Resources headroom_manual{};      // added on top, per group
-  double empty_ttl_s = 60;          // remove an empty node after this long
+  // A group whose last pod was placed longer ago than this keeps headroom rounded to the
+  // nearest whole slot instead of up (so an idle small group keeps none). <0: always up.
+  double headroom_idle_s = 1800;
+  double empty_ttl_s = 60;  // remove an empty node after this long
   bool consolidation = true;
   double consolidation_utilisation = 0.6;  // candidate below this share of both resources
                                            // (Ocean's "Cost" orientation threshold)
   double consolidation_quiet_s = 300;      // ... for this long
   double min_node_age_s = 600;
-  double budget_fraction = 0.1;            // nodes disrupted per consolidation round
+  double budget_fraction = 0.1;  // nodes disrupted per consolidation round
   // Replace an under-used node whose pods fit nowhere else by one node costing at most this
   // share of its price (0 disables replacement).
   double replace_price_ratio = 0.5;
+  // Also replace a node by a cheaper one when the saving over the pods' expected remaining
+  // run time (the time the youngest has already run: a Lindy estimate) pays for the move
+  // (the new node's boot plus the evicted executors' redone work) this many times. 0 disables.
+  double replace_payback = 10;
+  double replace_min_runtime_s = 3600;  // ... and only once every pod has run this long
   double consolidation_interval_s = 30;
 };
 

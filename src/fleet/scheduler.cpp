@@ -62,9 +62,9 @@ Scheduler::Scheduler(const Catalog& catalog, std::vector<NodeGroup> groups,
     }
     group_max_.push_back(mx);
     bool od = groups_[g].capacity == CapacityType::kOnDemand;
-    group_lp_.push_back(std::make_unique<LowerBoundModel>(
-        catalog_, od ? groups_[g].types : std::vector<int>{},
-        od ? std::vector<int>{} : groups_[g].types));
+    group_lp_.push_back(
+        std::make_unique<LowerBoundModel>(catalog_, od ? groups_[g].types : std::vector<int>{},
+                                          od ? std::vector<int>{} : groups_[g].types));
     auto sorted = groups_[g].types;
     std::stable_sort(sorted.begin(), sorted.end(), [&](int a, int b) {
       return EffectivePrice(a, static_cast<int>(g)) < EffectivePrice(b, static_cast<int>(g));
@@ -87,6 +87,14 @@ bool Scheduler::GroupFits(int group, const Resources& request) const {
     if (catalog_.Type(t).allocatable.Fits(request)) return true;
   }
   return false;
+}
+
+int Scheduler::CheapestFitting(int group, const Resources& request) const {
+  if (!group_max_[group].Fits(request)) return -1;
+  for (int t : types_by_price_[group]) {
+    if (catalog_.Type(t).allocatable.Fits(request)) return t;
+  }
+  return -1;
 }
 
 double Scheduler::Weight(int group, const Resources& r) {
@@ -135,8 +143,12 @@ std::vector<NewNode> Scheduler::PlanNodes(int group, std::span<const PodView> po
       for (size_t s = 0; s < shapes.size(); ++s) {
         auto& sh = shapes[s];
         int64_t k = sh.Remaining();
-        if (k > 0 && sh.request.cpu_milli > 0) k = std::min(k, free.cpu_milli / sh.request.cpu_milli);
-        if (k > 0 && sh.request.memory_mib > 0) k = std::min(k, free.memory_mib / sh.request.memory_mib);
+        if (k > 0 && sh.request.cpu_milli > 0) {
+          k = std::min(k, free.cpu_milli / sh.request.cpu_milli);
+        }
+        if (k > 0 && sh.request.memory_mib > 0) {
+          k = std::min(k, free.memory_mib / sh.request.memory_mib);
+        }
         k = std::max<int64_t>(k, 0);
         take[s] = k;
         free.cpu_milli -= k * sh.request.cpu_milli;

@@ -71,6 +71,9 @@ class Scheduler {
                                  std::span<const int> indices, int headroom_units = 0,
                                  Resources headroom_unit = {});
 
+  // The group's cheapest type (by EffectivePrice) whose allocatable covers `request`, or -1.
+  // One node hosts a set of pods iff it covers their sum, so this prices a merge exactly.
+  int CheapestFitting(int group, const Resources& request) const;
   // True if some type of the group can host the request.
   bool GroupFits(int group, const Resources& request) const;
   double EffectivePrice(int type, int group) const;
