@@ -240,6 +240,7 @@ LowerBoundResult ComputeLowerBound(const Trace& trace, const LowerBoundModel& mo
                      flex.memory_mib > 0)) {
         rate = model.CostPerHour(od, flex);
         result.usd += rate * dt / 3600.0;
+        result.any_capacity_usd += model.CostPerHour({}, od + flex) * dt / 3600.0;
       }
       if (dt > 0) result.rate.emplace_back(t, rate);
     } else {

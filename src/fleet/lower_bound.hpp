@@ -48,6 +48,10 @@ struct LowerBoundResult {
   // different shapes could not share capacity (≥ usd). The gap shows how much of the bound
   // relies on co-locating complementary (CPU-heavy with memory-heavy) pods.
   double per_pod_usd = 0;
+  // The literal definition: every pod, drivers included, may be covered by any
+  // capacity type (so drivers at spot prices too). ≤ usd; reported next to it because the
+  // default node groups keep drivers on on-demand, which `usd` prices in.
+  double any_capacity_usd = 0;
   // The bound's cost rate over time: (t, $/h) from t until the next entry.
   std::vector<std::pair<double, double>> rate;
 };

@@ -48,6 +48,8 @@ TEST(LowerBound, DriversNeedOnDemandByHand) {
   t.pods.push_back({"a", Role::kExecutor, {3000, 99999}, 0, 1800});  // fits nothing
   auto lb = ComputeLowerBound(t, m, c, {0}, {0});
   EXPECT_NEAR(lb.usd, 0.875 * 0.5 + 0.5 * 0.5, 1e-9);
+  // Drivers on spot too (the literal bound): 2 S then 0.5 S, at $0.25.
+  EXPECT_NEAR(lb.any_capacity_usd, 2 * 0.25 * 0.5 + 0.5 * 0.25 * 0.5, 1e-9);
   EXPECT_EQ(lb.unschedulable_pods, 1);
 }
 

@@ -28,6 +28,7 @@ Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeG
   auto lb = ComputeLowerBound(trace, model, catalog, od_types, spot_types);
   out.lower_bound_usd = lb.usd;
   out.per_pod_bound_usd = lb.per_pod_usd;
+  out.lower_bound_any_capacity_usd = lb.any_capacity_usd;
   out.lower_bound_rate = std::move(lb.rate);
   out.lower_bound_unschedulable = lb.unschedulable_pods;
   for (auto& name : policies) {
@@ -43,6 +44,7 @@ std::string ComparisonJson(const Comparison& c) {
   root["lower_bound_usd"] = c.lower_bound_usd;
   root["lower_bound_unschedulable_pods"] = c.lower_bound_unschedulable;
   root["per_pod_bound_usd"] = c.per_pod_bound_usd;
+  root["lower_bound_any_capacity_usd"] = c.lower_bound_any_capacity_usd;
   boost::json::object policies;
   for (auto& r : c.results) {
     boost::json::object p;
@@ -77,8 +79,9 @@ std::string ComparisonJson(const Comparison& c) {
 }
 
 std::string ComparisonText(const Comparison& c) {
-  std::string out = fmt::format("lower bound: ${:.2f} (per-pod bound ${:.2f})\n",
-                                c.lower_bound_usd, c.per_pod_bound_usd);
+  std::string out = fmt::format(
+      "lower bound: ${:.2f} (drivers on spot too: ${:.2f}; per-pod bound ${:.2f})\n",
+      c.lower_bound_usd, c.lower_bound_any_capacity_usd, c.per_pod_bound_usd);
   out += fmt::format("{:<15} {:>10} {:>7} {:>6} {:>6} {:>9} {:>9} {:>6} {:>6} {:>6}\n", "policy",
                      "cost $", "/LB", "cpu%", "mem%", "p50 s", "p99 s", "evict", "intr", "unsch");
   for (auto& r : c.results) {

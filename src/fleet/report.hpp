@@ -18,6 +18,7 @@ namespace sparkplane::fleet {
 struct Comparison {
   double lower_bound_usd = 0;
   double per_pod_bound_usd = 0;
+  double lower_bound_any_capacity_usd = 0;  // drivers may use spot too (see lower_bound.hpp)
   std::vector<std::pair<double, double>> lower_bound_rate;  // (t, $/h), step function
   int64_t lower_bound_unschedulable = 0;
   std::vector<PolicyResult> results;

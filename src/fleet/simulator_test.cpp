@@ -229,6 +229,8 @@ TEST(Report, JsonHasTheKeysTheIssueNames) {
   auto v = boost::json::parse(ComparisonJson(*cmp));
   auto& root = v.as_object();
   EXPECT_GT(root.at("lower_bound_usd").as_double(), 0);
+  EXPECT_LE(root.at("lower_bound_any_capacity_usd").as_double(),
+            root.at("lower_bound_usd").as_double());
   auto& policies = root.at("policies").as_object();
   for (auto& name : PolicyNames()) {
     auto& p = policies.at(name).as_object();
