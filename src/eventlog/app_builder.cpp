@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "eventlog/sql_plan.hpp"
+
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -266,7 +268,20 @@ error_code ReadTextView(od::value v, std::optional<std::string_view>& out) {
   }
 }
 
-error_code ReadAccumulables(od::value v, std::vector<Accum>& out, uint64_t& unknown) {
+using SqlUpdates = std::vector<std::pair<int64_t, int64_t>>;  // (accumulator id, update)
+
+// A SQL metric update: an integer Update of an accumulator that is not an internal task metric.
+void AddSqlUpdate(const Accum& a, SqlUpdates& out) {
+  if (!a.update || (a.name && a.name->starts_with("internal.metrics."))) return;
+  if (!a.metadata.empty() && a.metadata != "sql") return;
+  int64_t v = 0;
+  std::string_view u = *a.update;
+  auto [ptr, ec] = std::from_chars(u.data(), u.data() + u.size(), v);
+  if (ec == std::errc() && ptr == u.data() + u.size()) out.emplace_back(a.id, v);
+}
+
+error_code ReadAccumulables(od::value v, std::vector<Accum>& out, uint64_t& unknown,
+                            SqlUpdates* sql_updates = nullptr) {
   out.clear();
   od::array arr;
   EL_TRY(v.get_array().get(arr));
@@ -290,7 +305,8 @@ error_code ReadAccumulables(od::value v, std::vector<Accum>& out, uint64_t& unkn
         bool b;
         EL_TRY(ReadBool(field.value(), b));
         a.internal = b;
-        if (b) break;  // internal metrics repeat Task Metrics; skip the rest of the object
+        // Internal task metrics repeat Task Metrics; skip the rest of the object.
+        if (b && (!sql_updates || !a.name || a.name->starts_with("internal.metrics."))) break;
       } else if (Is(key, "Metadata")) {
         std::optional<std::string_view> m;
         EL_TRY(ReadTextView(field.value(), m));
@@ -300,6 +316,7 @@ error_code ReadAccumulables(od::value v, std::vector<Accum>& out, uint64_t& unkn
         ++unknown;
       }
     }
+    if (sql_updates) AddSqlUpdate(a, *sql_updates);
     if (a.IsUserVisible()) out.push_back(a);
   }
   return simdjson::SUCCESS;
@@ -414,31 +431,122 @@ struct TaskInfoJson {
   std::vector<Accum> accums;
 };
 
-// Whether a line can hold accumulables the model keeps (user accumulators). Internal task
-// metrics and SQL metrics dominate TaskEnd lines and are dropped, so skipping the array
-// unparsed when none can be kept saves most of the parse.
-bool Contains(std::string_view hay, std::string_view needle) {
-  return memmem(hay.data(), hay.size(), needle.data(), needle.size()) != nullptr;
-}
+// What a TaskEnd line's Task Info accumulables hold, found without parsing them. Internal task
+// metrics and SQL metrics dominate TaskEnd lines; when nothing else can be there (Spark writes
+// both in a fixed layout), the array is cut out of the line before parsing and the SQL metric
+// updates are read straight from the text.
+struct AccumScan {
+  bool parse_array = false;  // user accumulators possible (or an unknown layout): parse it all
+  size_t open = std::string_view::npos;   // the array's '[' when it can be cut out
+  size_t close = std::string_view::npos;  // and its ']'
+};
 
-bool MayHaveUserAccumulables(std::string_view line) {
-  constexpr std::string_view kNotInternal = "\"Internal\":false";
-  constexpr std::string_view kSqlTail = ",\"Count Failed Values\":true,\"Metadata\":\"sql\"";
-  size_t pos = line.find("\"Accumulables\":[{");
-  if (pos == std::string_view::npos) return false;
-  std::string_view rest = line.substr(pos);
-  if (!Contains(rest, "\"Internal\":")) return true;  // pre-2.0 logs
-  // Every non-internal accumulable must be a SQL metric for the array to be skippable.
-  while (const void* hit =
-             memmem(rest.data(), rest.size(), kNotInternal.data(), kNotInternal.size())) {
-    rest.remove_prefix(static_cast<size_t>(static_cast<const char*>(hit) - rest.data()) +
-                       kNotInternal.size());
-    if (!rest.starts_with(kSqlTail)) return true;
+// A cursor over Spark's fixed accumulable layout; any surprise makes the caller parse the line
+// with the JSON parser instead.
+class AccumCursor {
+ public:
+  AccumCursor(const char* p, const char* end) : p_(p), end_(end) {}
+  bool Take(std::string_view s) {
+    if (static_cast<size_t>(end_ - p_) < s.size() || std::memcmp(p_, s.data(), s.size()) != 0)
+      return false;
+    p_ += s.size();
+    return true;
   }
-  return false;
+  bool Int(int64_t& v) {
+    auto [ptr, ec] = std::from_chars(p_, end_, v);
+    if (ec != std::errc()) return false;
+    p_ = ptr;
+    return true;
+  }
+  // A string without escapes (the opening quote already taken), or a bare scalar.
+  bool Scalar(std::string_view& out) {
+    if (p_ < end_ && *p_ == '"') {
+      const char* close = static_cast<const char*>(std::memchr(p_ + 1, '"', end_ - p_ - 1));
+      if (!close || std::memchr(p_ + 1, '\\', close - p_ - 1)) return false;
+      out = std::string_view(p_ + 1, static_cast<size_t>(close - p_ - 1));
+      p_ = close + 1;
+      return true;
+    }
+    const char* q = p_;
+    while (q < end_ && *q != ',' && *q != '}' && *q != ']') ++q;
+    out = std::string_view(p_, static_cast<size_t>(q - p_));
+    p_ = q;
+    return !out.empty();
+  }
+  bool Bool(bool& b) {
+    if (Take("true")) return b = true;
+    b = false;
+    return Take("false");
+  }
+  char Peek() const { return p_ < end_ ? *p_ : '\0'; }
+  const char* pos() const { return p_; }
+
+ private:
+  const char* p_;
+  const char* end_;
+};
+
+// Walks Task Info's accumulables in the layout Spark writes; collects SQL metric updates.
+AccumScan ScanAccumulables(std::string_view line, SqlUpdates& sql_updates) {
+  constexpr std::string_view kKey = "\"Accumulables\":";
+  AccumScan scan;
+  const char* begin = line.data();
+  const char* end = begin + line.size();
+  const char* open = nullptr;
+  for (const char* p = begin; (p = static_cast<const char*>(std::memchr(p, '[', end - p))); ++p) {
+    if (static_cast<size_t>(p - begin) >= kKey.size() &&
+        std::memcmp(p - kKey.size(), kKey.data(), kKey.size()) == 0) {
+      open = p;
+      break;
+    }
+  }
+  if (!open || (open + 1 < end && open[1] == ']')) return scan;  // nothing to parse
+  size_t mark = sql_updates.size();
+  auto parse_all = [&] {
+    sql_updates.resize(mark);
+    scan.parse_array = true;
+    return scan;
+  };
+  AccumCursor c(open + 1, end);
+  while (true) {
+    int64_t id = 0;
+    std::string_view name, update, value;
+    bool internal = false, count_failed = false;
+    if (!c.Take("{\"ID\":") || !c.Int(id) || !c.Take(",\"Name\":") || !c.Scalar(name) ||
+        !c.Take(",\"Update\":") || !c.Scalar(update) || !c.Take(",\"Value\":") ||
+        !c.Scalar(value) || !c.Take(",\"Internal\":") || !c.Bool(internal) ||
+        !c.Take(",\"Count Failed Values\":") || !c.Bool(count_failed)) {
+      return parse_all();
+    }
+    bool sql = c.Take(",\"Metadata\":\"sql\"");
+    if (!c.Take("}")) return parse_all();
+    if (!internal && !sql) return parse_all();  // a user accumulator: the model keeps it
+    if (sql && !name.starts_with("internal.metrics.")) {
+      int64_t v = 0;
+      auto [ptr, ec] = std::from_chars(update.data(), update.data() + update.size(), v);
+      if (ec == std::errc() && ptr == update.data() + update.size())
+        sql_updates.emplace_back(id, v);
+    }
+    if (c.Take(",")) continue;
+    if (c.Peek() != ']') return parse_all();
+    scan.open = static_cast<size_t>(open - begin);
+    scan.close = static_cast<size_t>(c.pos() - begin);
+    return scan;
+  }
 }
 
-error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown, bool want_accums = true) {
+// The line to parse: `line` itself, or a padded copy in `scratch` without the accumulables.
+std::string_view CutAccumulables(std::string_view line, const AccumScan& scan,
+                                 std::string& scratch) {
+  if (scan.open == std::string_view::npos || scan.close == std::string_view::npos) return line;
+  scratch.assign(line.data(), scan.open + 1);
+  scratch.append(line.data() + scan.close, line.size() - scan.close);
+  scratch.reserve(scratch.size() + kLinePadding);
+  return scratch;
+}
+
+error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown, bool want_accums = true,
+                        SqlUpdates* sql_updates = nullptr) {
   t.partition = -1;
   t.getting_result = t.finish = 0;
   t.speculative = t.failed = t.killed = false;
@@ -477,7 +585,7 @@ error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown, bool wa
     else if (Is(key, "Killed"))
       EL_TRY(ReadBool(val, t.killed));
     else if (Is(key, "Accumulables")) {
-      if (want_accums) EL_TRY(ReadAccumulables(val, t.accums, unknown));
+      if (want_accums) EL_TRY(ReadAccumulables(val, t.accums, unknown, sql_updates));
     } else
       ++unknown;
   }
@@ -758,11 +866,13 @@ struct TaskEvent {
   TaskMetricValues metrics{};
   ExecutorMetricValues exec_metrics{};
   std::vector<AccumulableUpdate> visible;  // user accumulators (TaskEnd)
+  SqlUpdates sql_updates;                  // SQL metric updates (TaskEnd)
+  AccumScan scan;                          // of the TaskEnd line, before parsing
   uint64_t unknown = 0;
 };
 
 error_code ParseTaskStart(od::object& obj, TaskEvent& ev);
-error_code ParseTaskEnd(od::object& obj, TaskEvent& ev, std::string_view line);
+error_code ParseTaskEnd(od::object& obj, TaskEvent& ev);
 
 enum class EventKind {
   kUnknown,
@@ -795,6 +905,8 @@ enum class EventKind {
   kMiscProcessAdded,
   kSqlStart,
   kSqlEnd,
+  kSqlAdaptiveUpdate,
+  kDriverAccumUpdates,
 };
 
 EventKind ClassifyEvent(std::string_view name) {
@@ -848,10 +960,10 @@ EventKind ClassifyEvent(std::string_view name) {
     std::string_view n = name.substr(kSqlUi.size());
     if (Is(n, "SparkListenerSQLExecutionStart")) return EventKind::kSqlStart;
     if (Is(n, "SparkListenerSQLExecutionEnd")) return EventKind::kSqlEnd;
-    if (Is(n, "SparkListenerSQLAdaptiveExecutionUpdate") ||
-        Is(n, "SparkListenerDriverAccumUpdates") ||
-        Is(n, "SparkListenerSQLAdaptiveSQLMetricUpdates"))
-      return EventKind::kIgnored;
+    if (Is(n, "SparkListenerSQLAdaptiveExecutionUpdate")) return EventKind::kSqlAdaptiveUpdate;
+    if (Is(n, "SparkListenerDriverAccumUpdates")) return EventKind::kDriverAccumUpdates;
+    // Adds metrics that no graph node shows.
+    if (Is(n, "SparkListenerSQLAdaptiveSQLMetricUpdates")) return EventKind::kIgnored;
     return EventKind::kUnknown;
   }
   return EventKind::kUnknown;
@@ -865,7 +977,8 @@ struct AppBuilder::Impl {
   AppModel& model;
   BuilderOptions options;
   od::parser parser;
-  std::string scratch;  // padded copy for unpadded input
+  std::string scratch;      // padded copy for unpadded input
+  std::string cut_scratch;  // TaskEnd lines without their accumulables
   uint64_t unknown = 0;
 
   // Reused per-event scratch.
@@ -963,7 +1076,8 @@ struct AppBuilder::Impl {
     bool ready = false;  // parsed, waiting to be applied (guarded by pool_mu)
   };
   void Text(std::string_view text);
-  static void ParseChunk(od::parser& parser, std::string_view text, Chunk& chunk);
+  static void ParseChunk(od::parser& parser, std::string& scratch, std::string_view text,
+                         Chunk& chunk);
   void ApplyChunk(Chunk& chunk);
   bool ClaimableLocked() const {
     return next_claim < chunk_texts.size() && next_claim < next_apply + chunks.size();
@@ -986,6 +1100,44 @@ struct AppBuilder::Impl {
   error_code OnExclusion(od::object& obj, EventKind kind);
   error_code OnMiscProcess(od::object& obj);
   error_code OnSql(od::object& obj, bool start);
+  error_code OnSqlAdaptiveUpdate(od::object& obj);
+  error_code OnDriverAccumUpdates(od::object& obj);
+
+  // SQLAppStatusListener's live state: executions whose job and execution ends have not all
+  // been seen, and per-task metric values of their stages.
+  std::vector<int64_t> live_sql;
+  SqlExecution* LiveSql(int64_t id) {
+    if (std::find(live_sql.begin(), live_sql.end(), id) == live_sql.end()) return nullptr;
+    auto it = model.sql_executions.find(id);
+    return it == model.sql_executions.end() ? nullptr : &it->second;
+  }
+  bool IsSqlStage(int32_t stage_id) {
+    for (int64_t id : live_sql) {
+      const SqlExecution& x = model.sql_executions[id];
+      if (std::find(x.stage_ids.begin(), x.stage_ids.end(), stage_id) != x.stage_ids.end())
+        return true;
+    }
+    return false;
+  }
+  // Drops stage metrics no other live execution needs (removeStaleMetricsData).
+  void DropStaleSqlStages(int64_t execution_id) {
+    std::unordered_set<int32_t> active;
+    for (int64_t id : live_sql) {
+      if (id == execution_id) continue;
+      for (int32_t s : model.sql_executions[id].stage_ids) active.insert(s);
+    }
+    std::erase_if(model.sql_stage_metrics, [&](const auto& kv) { return !active.count(kv.first); });
+  }
+  // After an end event: an execution with every end seen stops being live.
+  void UpdateSql(SqlExecution& x) {
+    if (x.end_events < static_cast<int>(x.job_ids.size()) + 1) return;
+    DropStaleSqlStages(x.id);
+    std::erase(live_sql, x.id);
+    x.live = false;
+  }
+  void SqlJobStart(int64_t execution_id, int32_t job_id, const std::vector<int32_t>& stage_ids);
+  void SqlTaskEnd(int32_t stage_id, int32_t attempt, const TaskInfoJson& info,
+                  const SqlUpdates& updates);
 };
 
 AppBuilder::AppBuilder(BuilderOptions options)
@@ -1002,7 +1154,8 @@ void AppBuilder::OnText(std::string_view text) {
   impl_->Text(text);
 }
 
-void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string_view text, Chunk& chunk) {
+void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string& scratch, std::string_view text,
+                                  Chunk& chunk) {
   constexpr std::string_view kStart = "{\"Event\":\"SparkListenerTaskStart\"";
   constexpr std::string_view kEnd = "{\"Event\":\"SparkListenerTaskEnd\"";
   chunk.count = 0;
@@ -1027,9 +1180,16 @@ void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string_view text, Chu
     od::document doc;
     od::object obj;
     p.ev.unknown = 0;
-    if (parser.iterate(l.data(), l.size(), l.size() + kLinePadding).get(doc) ||
-        doc.get_object().get(obj) ||
-        (kind == ParsedLine::kTaskEnd ? ParseTaskEnd(obj, p.ev, l) : ParseTaskStart(obj, p.ev))) {
+    std::string_view json = l;
+    size_t capacity = l.size() + kLinePadding;
+    if (kind == ParsedLine::kTaskEnd) {
+      p.ev.sql_updates.clear();
+      p.ev.scan = ScanAccumulables(l, p.ev.sql_updates);
+      json = CutAccumulables(l, p.ev.scan, scratch);
+      if (json.data() != l.data()) capacity = scratch.capacity();
+    }
+    if (parser.iterate(json.data(), json.size(), capacity).get(doc) || doc.get_object().get(obj) ||
+        (kind == ParsedLine::kTaskEnd ? ParseTaskEnd(obj, p.ev) : ParseTaskStart(obj, p.ev))) {
       p.kind = ParsedLine::kError;
     }
   }
@@ -1062,6 +1222,7 @@ void AppBuilder::Impl::ApplyChunk(Chunk& chunk) {
 
 void AppBuilder::Impl::WorkerLoop() {
   od::parser worker_parser;
+  std::string worker_scratch;
   std::unique_lock lock(pool_mu);
   while (true) {
     work_cv.wait(lock, [&] { return pool_stop || ClaimableLocked(); });
@@ -1070,7 +1231,7 @@ void AppBuilder::Impl::WorkerLoop() {
     Chunk& chunk = chunks[k % chunks.size()];
     std::string_view text = chunk_texts[k];
     lock.unlock();
-    ParseChunk(worker_parser, text, chunk);
+    ParseChunk(worker_parser, worker_scratch, text, chunk);
     lock.lock();
     chunk.ready = true;
     ready_cv.notify_one();
@@ -1125,7 +1286,7 @@ void AppBuilder::Impl::Text(std::string_view text) {
       Chunk& ahead = chunks[k % chunks.size()];
       std::string_view ahead_text = chunk_texts[k];
       lock.unlock();
-      ParseChunk(parser, ahead_text, ahead);
+      ParseChunk(parser, cut_scratch, ahead_text, ahead);
       lock.lock();
       ahead.ready = true;
     } else {
@@ -1151,8 +1312,20 @@ void AppBuilder::Impl::Line(std::string_view line, size_t capacity) {
     size_t end = line.find('"', kPrefix.size());
     if (end != std::string_view::npos) name = line.substr(kPrefix.size(), end - kPrefix.size());
   }
+  std::string_view json = line;
+  if (name == "SparkListenerTaskEnd") {
+    task_event.sql_updates.clear();
+    task_event.scan = ScanAccumulables(line, task_event.sql_updates);
+    json = CutAccumulables(line, task_event.scan, cut_scratch);
+    if (json.data() != line.data()) capacity = cut_scratch.capacity();
+  } else {
+    // A TaskEnd line whose name is not first is parsed whole.
+    task_event.sql_updates.clear();
+    task_event.scan = AccumScan{};
+    task_event.scan.parse_array = true;
+  }
   od::document doc;
-  if (parser.iterate(line.data(), line.size(), capacity).get(doc)) {
+  if (parser.iterate(json.data(), json.size(), capacity).get(doc)) {
     ++model.counters.parse_errors;
     return;
   }
@@ -1241,6 +1414,10 @@ error_code AppBuilder::Impl::Dispatch(EventKind kind, od::object& obj) {
       return OnSql(obj, true);
     case EventKind::kSqlEnd:
       return OnSql(obj, false);
+    case EventKind::kSqlAdaptiveUpdate:
+      return OnSqlAdaptiveUpdate(obj);
+    case EventKind::kDriverAccumUpdates:
+      return OnDriverAccumUpdates(obj);
     case EventKind::kUnknown:
     case EventKind::kIgnored:
       break;
@@ -1603,8 +1780,7 @@ error_code AppBuilder::Impl::OnJobStart(od::object& obj) {
     int64_t id = 0;
     if (std::from_chars(sql->data(), sql->data() + sql->size(), id).ec == std::errc()) {
       job.sql_execution_id = id;
-      auto it = model.sql_executions.find(id);
-      if (it != model.sql_executions.end()) it->second.job_ids.push_back(job.job_id);
+      SqlJobStart(id, job.job_id, job.stage_ids);
     }
   }
   int32_t job_id = job.job_id;
@@ -1655,6 +1831,14 @@ error_code AppBuilder::Impl::OnJobEnd(od::object& obj) {
   }
   job.status = result == "JobSucceeded" ? JobStatus::kSucceeded : JobStatus::kFailed;
   if (time > 0) job.completion_time = time;
+  for (size_t i = 0; i < live_sql.size(); ++i) {
+    SqlExecution& x = model.sql_executions[live_sql[i]];
+    if (std::find(x.job_ids.begin(), x.job_ids.end(), job_id) == x.job_ids.end()) continue;
+    ++x.end_events;
+    size_t before = live_sql.size();
+    UpdateSql(x);
+    if (live_sql.size() < before) --i;
+  }
   if (time > 0) model.last_event_time = std::max(model.last_event_time, time);
   return simdjson::SUCCESS;
 }
@@ -1689,6 +1873,17 @@ error_code AppBuilder::Impl::OnStage(od::object& obj, bool submitted) {
   if (stage_info.completion)
     model.last_event_time = std::max(model.last_event_time, *stage_info.completion);
   if (submitted) {
+    // A new attempt of a SQL stage starts its metrics afresh.
+    auto sql = model.sql_stage_metrics.find(stage_info.stage_id);
+    if (sql != model.sql_stage_metrics.end() && sql->second.attempt_id != stage_info.attempt &&
+        IsSqlStage(stage_info.stage_id)) {
+      SqlStageMetrics fresh;
+      fresh.stage_id = stage_info.stage_id;
+      fresh.attempt_id = stage_info.attempt;
+      fresh.num_tasks = sql->second.num_tasks;
+      fresh.metric_types = sql->second.metric_types;
+      sql->second = std::move(fresh);
+    }
     s.status = StageStatus::kActive;
     ApplyProperties(properties, &s, nullptr);
     // Jobs that are still running and contain this stage.
@@ -1753,7 +1948,8 @@ error_code ParseTaskStart(od::object& obj, TaskEvent& ev) {
   return simdjson::SUCCESS;
 }
 
-error_code ParseTaskEnd(od::object& obj, TaskEvent& ev, std::string_view line) {
+// Expects ev.scan and ev.sql_updates from ScanAccumulables on the line.
+error_code ParseTaskEnd(od::object& obj, TaskEvent& ev) {
   uint64_t& unknown = ev.unknown;
   ev.stage_id = ev.attempt = 0;
   ev.have_info = ev.have_metrics = ev.have_exec_metrics = false;
@@ -1765,7 +1961,8 @@ error_code ParseTaskEnd(od::object& obj, TaskEvent& ev, std::string_view line) {
     else if (Is(key, "Stage Attempt ID"))
       EL_TRY(ReadInt32(val, ev.attempt));
     else if (Is(key, "Task Info")) {
-      EL_TRY(ReadTaskInfo(val, ev.info, unknown, MayHaveUserAccumulables(line)));
+      EL_TRY(ReadTaskInfo(val, ev.info, unknown, ev.scan.parse_array,
+                          ev.scan.parse_array ? &ev.sql_updates : nullptr));
       ev.have_info = true;
     } else if (Is(key, "Task Metrics")) {
       od::json_type type;
@@ -1864,7 +2061,7 @@ error_code AppBuilder::Impl::OnTaskGettingResult(od::object& obj) {
 
 error_code AppBuilder::Impl::OnTaskEnd(od::object& obj) {
   task_event.unknown = 0;
-  EL_TRY(ParseTaskEnd(obj, task_event, line));
+  EL_TRY(ParseTaskEnd(obj, task_event));
   unknown += task_event.unknown;
   return ApplyTaskEnd(task_event);
 }
@@ -1991,7 +2188,63 @@ error_code AppBuilder::Impl::ApplyTaskEnd(TaskEvent& ev) {
     model.tasks[it->second].accumulables.clear();
     model.tasks[it->second].accumulables.shrink_to_fit();
   }
+  if (!live_sql.empty()) SqlTaskEnd(stage_id, attempt, task_info, ev.sql_updates);
   return simdjson::SUCCESS;
+}
+
+void AppBuilder::Impl::SqlTaskEnd(int32_t stage_id, int32_t attempt, const TaskInfoJson& info,
+                                  const SqlUpdates& updates) {
+  if (!IsSqlStage(stage_id)) return;
+  auto it = model.sql_stage_metrics.find(stage_id);
+  if (it == model.sql_stage_metrics.end() || it->second.attempt_id != attempt) return;
+  SqlStageMetrics& m = it->second;
+  int32_t index = info.index;
+  if (index < 0 || index >= m.num_tasks) return;
+  if (m.completed.empty()) m.completed.resize(static_cast<size_t>(m.num_tasks));
+  if (m.completed[static_cast<size_t>(index)]) return;
+  for (const auto& [id, value] : updates) {
+    auto type = m.metric_types->find(id);
+    if (type == m.metric_types->end()) continue;
+    auto& values = m.values[id];
+    if (values.empty()) values.resize(static_cast<size_t>(m.num_tasks));
+    values[static_cast<size_t>(index)] = value;
+    if (type->second != "sum") {
+      auto [slot, fresh] = m.max.try_emplace(id, value, info.task_id);
+      if (!fresh && value > slot->second.first) slot->second = {value, info.task_id};
+    }
+  }
+  if (info.finish != 0 && !info.failed && !info.killed)
+    m.completed[static_cast<size_t>(index)] = true;
+}
+
+void AppBuilder::Impl::SqlJobStart(int64_t execution_id, int32_t job_id,
+                                   const std::vector<int32_t>& stage_ids) {
+  auto it = model.sql_executions.find(execution_id);
+  if (it == model.sql_executions.end()) return;
+  SqlExecution& x = it->second;
+  if (!x.live) {
+    // An ended execution gets a late job: Spark revives it from the store with every end
+    // event counted.
+    x.end_events = static_cast<int>(x.job_ids.size()) + 1;
+    x.live = true;
+    live_sql.push_back(x.id);
+  }
+  if (x.metric_types && !x.metric_types->empty()) {
+    for (const auto& info : job_stage_infos) {
+      SqlStageMetrics m;
+      m.stage_id = info.stage_id;
+      m.num_tasks = info.num_tasks;
+      m.metric_types = x.metric_types;
+      model.sql_stage_metrics[info.stage_id] = std::move(m);
+    }
+  }
+  if (std::find(x.job_ids.begin(), x.job_ids.end(), job_id) == x.job_ids.end())
+    x.job_ids.push_back(job_id);
+  for (int32_t s : stage_ids) {
+    if (std::find(x.stage_ids.begin(), x.stage_ids.end(), s) == x.stage_ids.end())
+      x.stage_ids.push_back(s);
+  }
+  UpdateSql(x);
 }
 
 error_code AppBuilder::Impl::OnStageExecutorMetrics(od::object& obj) {
@@ -2146,9 +2399,43 @@ error_code AppBuilder::Impl::OnMiscProcess(od::object& obj) {
   return simdjson::SUCCESS;
 }
 
+namespace {
+
+error_code ReadPlanMetrics(od::value v, std::vector<SqlPlanMetric>& out) {
+  return ForEachElement(v, [&](od::value e) {
+    SqlPlanMetric m;
+    EL_TRY(ForEachField(e, [&](std::string_view key, od::value val) -> error_code {
+      if (Is(key, "name")) return ReadString(val, m.name);
+      if (Is(key, "accumulatorId")) return ReadInt(val, m.accumulator_id);
+      if (Is(key, "metricType")) return ReadString(val, m.type);
+      return simdjson::SUCCESS;
+    }));
+    out.push_back(std::move(m));
+    return simdjson::SUCCESS;
+  });
+}
+
+error_code ReadPlanInfo(od::value v, PlanInfo& p) {
+  return ForEachField(v, [&](std::string_view key, od::value val) -> error_code {
+    if (Is(key, "nodeName")) return ReadString(val, p.name);
+    if (Is(key, "simpleString")) return ReadString(val, p.simple_string);
+    if (Is(key, "metrics")) return ReadPlanMetrics(val, p.metrics);
+    if (Is(key, "children")) {
+      return ForEachElement(val, [&](od::value c) {
+        p.children.emplace_back();
+        return ReadPlanInfo(c, p.children.back());
+      });
+    }
+    return simdjson::SUCCESS;
+  });
+}
+
+}  // namespace
+
 error_code AppBuilder::Impl::OnSql(od::object& obj, bool start) {
   SqlExecution x;
   std::optional<std::string> error;
+  std::optional<PlanInfo> plan;
   int64_t time = 0;
   EL_FIELDS(obj) {
     od::value val = field.value();
@@ -2164,20 +2451,90 @@ error_code AppBuilder::Impl::OnSql(od::object& obj, bool start) {
       EL_TRY(ReadInt(val, time));
     else if (Is(key, "errorMessage"))
       EL_TRY(ReadOptString(val, error));
+    else if (Is(key, "sparkPlanInfo") && start) {
+      plan.emplace();
+      EL_TRY(ReadPlanInfo(val, *plan));
+    }
   }
+  auto& slot = model.sql_executions[x.id];
   if (start) {
-    x.submission_time = time;
-    auto& slot = model.sql_executions[x.id];
-    std::vector<int32_t> jobs = std::move(slot.job_ids);
-    slot = std::move(x);
-    slot.job_ids = std::move(jobs);
+    slot.id = x.id;
+    slot.description = std::move(x.description);
+    slot.details = std::move(x.details);
+    slot.plan_description = std::move(x.plan_description);
+    slot.submission_time = time;
+    if (plan) {
+      slot.graph = BuildPlanGraph(*plan);
+      slot.metric_types = PlanMetricTypes(slot.graph);
+    }
+    if (!slot.live) {
+      slot.live = true;
+      live_sql.push_back(slot.id);
+    }
   } else {
-    auto& slot = model.sql_executions[x.id];
     slot.id = x.id;
     slot.completion_time = time;
     if (error && !error->empty()) slot.error_message = error;
+    if (slot.live) {
+      slot.metric_values = AggregateSqlMetrics(slot, model.sql_stage_metrics);
+      ++slot.end_events;
+      UpdateSql(slot);
+      DropStaleSqlStages(slot.id);
+    }
   }
   model.last_event_time = std::max(model.last_event_time, time);
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnSqlAdaptiveUpdate(od::object& obj) {
+  int64_t id = 0;
+  std::string description;
+  std::optional<PlanInfo> plan;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (Is(key, "executionId"))
+      EL_TRY(ReadInt(val, id));
+    else if (Is(key, "physicalPlanDescription"))
+      EL_TRY(ReadString(val, description));
+    else if (Is(key, "sparkPlanInfo")) {
+      plan.emplace();
+      EL_TRY(ReadPlanInfo(val, *plan));
+    }
+  }
+  auto it = model.sql_executions.find(id);
+  if (it == model.sql_executions.end()) return simdjson::SUCCESS;
+  it->second.plan_description = std::move(description);
+  if (plan) {
+    it->second.graph = BuildPlanGraph(*plan);
+    it->second.metric_types = PlanMetricTypes(it->second.graph);
+  }
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnDriverAccumUpdates(od::object& obj) {
+  int64_t id = 0;
+  std::vector<std::pair<int64_t, int64_t>> updates;
+  EL_FIELDS(obj) {
+    od::value val = field.value();
+    if (Is(key, "executionId")) {
+      EL_TRY(ReadInt(val, id));
+    } else if (Is(key, "accumUpdates")) {
+      EL_TRY(ForEachElement(val, [&](od::value pair) {
+        std::vector<int64_t> two;
+        EL_TRY(ForEachElement(pair, [&](od::value n) {
+          int64_t v = 0;
+          EL_TRY(ReadInt(n, v));
+          two.push_back(v);
+          return simdjson::SUCCESS;
+        }));
+        if (two.size() == 2) updates.emplace_back(two[0], two[1]);
+        return simdjson::SUCCESS;
+      }));
+    }
+  }
+  if (SqlExecution* x = LiveSql(id)) {
+    for (auto [accumulator, value] : updates) x->driver_accum_updates[accumulator] = value;
+  }
   return simdjson::SUCCESS;
 }
 

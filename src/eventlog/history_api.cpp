@@ -9,6 +9,7 @@
 
 #include "eventlog/json_writer.hpp"
 #include "eventlog/metrics.hpp"
+#include "eventlog/sql_plan.hpp"
 #include "eventlog/zip_stream.hpp"
 
 namespace sparkplane::eventlog {
@@ -844,7 +845,60 @@ void WriteRdd(JsonWriter& w, const RddInfo& r) {
   w.EndObject();
 }
 
-void WriteSql(JsonWriter& w, const AppModel& app, const SqlExecution& x, bool plan) {
+// "  x  " → "x" (Scala's trim: spaces and control characters).
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') s.remove_prefix(1);
+  while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') s.remove_suffix(1);
+  return s;
+}
+
+// SqlResource's nodes (highest id first, metrics that have values) and edges.
+void WriteSqlGraph(JsonWriter& w, const AppModel& app, const SqlExecution& x) {
+  std::map<int64_t, std::string> computed;
+  const std::map<int64_t, std::string>* values = x.metric_values ? &*x.metric_values : nullptr;
+  if (!values) {
+    computed = AggregateSqlMetrics(x, app.sql_stage_metrics);
+    values = &computed;
+  }
+  std::vector<const SqlPlanNode*> nodes;
+  for (const auto& n : x.graph.nodes) nodes.push_back(&n);
+  std::stable_sort(nodes.begin(), nodes.end(),
+                   [](const SqlPlanNode* a, const SqlPlanNode* b) { return a->id > b->id; });
+  w.Key("nodes");
+  w.BeginArray();
+  for (const SqlPlanNode* n : nodes) {
+    w.BeginObject();
+    w.Field("nodeId", n->id);
+    w.Field("nodeName", Trim(n->name));
+    if (n->codegen_id) w.Field("wholeStageCodegenId", *n->codegen_id);
+    w.Key("metrics");
+    w.BeginArray();
+    for (const auto& m : n->metrics) {
+      auto v = values->find(m.accumulator_id);
+      if (v == values->end()) continue;
+      std::string_view value = v->second;
+      if (value.starts_with('\n')) value.remove_prefix(1);
+      w.BeginObject();
+      w.Field("name", Trim(m.name));
+      w.Field("value", value);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("edges");
+  w.BeginArray();
+  for (auto [from, to] : x.graph.edges) {
+    w.BeginObject();
+    w.Field("fromId", from);
+    w.Field("toId", to);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void WriteSql(JsonWriter& w, const AppModel& app, const SqlExecution& x, bool plan, bool details) {
   w.BeginObject();
   w.Field("id", x.id);
   std::string_view status =
@@ -856,7 +910,7 @@ void WriteSql(JsonWriter& w, const AppModel& app, const SqlExecution& x, bool pl
   w.Field("duration",
           (x.completion_time ? *x.completion_time : app.last_event_time) - x.submission_time);
   std::vector<int32_t> running, success, failed;
-  for (int32_t id : x.job_ids) {
+  for (int32_t id : ScalaHashOrder(x.job_ids)) {
     auto it = app.jobs.find(id);
     if (it == app.jobs.end()) continue;
     switch (it->second.status) {
@@ -878,12 +932,16 @@ void WriteSql(JsonWriter& w, const AppModel& app, const SqlExecution& x, bool pl
     for (int32_t id : *ids) w.Int(id);
     w.EndArray();
   }
-  w.Key("nodes");
-  w.BeginArray();
-  w.EndArray();
-  w.Key("edges");
-  w.BeginArray();
-  w.EndArray();
+  if (details) {
+    WriteSqlGraph(w, app, x);
+  } else {
+    w.Key("nodes");
+    w.BeginArray();
+    w.EndArray();
+    w.Key("edges");
+    w.BeginArray();
+    w.EndArray();
+  }
   w.EndObject();
 }
 
@@ -1080,13 +1138,14 @@ net::Response AppRoute(const AppModel& app, const LogLayout& layout, const Segme
   }
   if (what == "sql") {
     bool plan = BoolParam(req, "planDescription", true);
+    bool details = BoolParam(req, "details", true);
     if (rest.size() == 1) {
       int64_t offset = ParseNumber<int64_t>(QueryFirst(req, "offset").value_or("0")).value_or(0);
       int64_t length = ParseNumber<int64_t>(QueryFirst(req, "length").value_or("20")).value_or(20);
       w.BeginArray();
       int64_t i = 0;
       for (const auto& [id, x] : app.sql_executions) {
-        if (i >= offset && i < offset + length) WriteSql(w, app, x, plan);
+        if (i >= offset && i < offset + length) WriteSql(w, app, x, plan, details);
         ++i;
       }
       w.EndArray();
@@ -1097,7 +1156,7 @@ net::Response AppRoute(const AppModel& app, const LogLayout& layout, const Segme
     if (it == app.sql_executions.end()) {
       return TextError(404, fmt::format("unknown query execution id: {}", rest[1]));
     }
-    WriteSql(w, app, it->second, plan);
+    WriteSql(w, app, it->second, plan, details);
     return JsonResponse(w.Take());
   }
   if (what == "metrics") {

@@ -156,6 +156,38 @@ TEST_F(HistoryApiTest, LogsDownloadIsAZipOfTheRawFiles) {
   EXPECT_EQ(api_->Handle(MakeRequest("applications/nope/logs")).status, 404);
 }
 
+// A real Spark 4.0.1 log (testdata/spark4_sql/sql_app.py: persisted RDD, cached DataFrame,
+// broadcast join, AQE) against its History Server's answers: SQL plan graphs with node metrics,
+// and storage. Compared with Spark's rules, like the cases of the shared data.
+TEST(Spark4LogTest, SqlGraphsAndStorageMatchSparkHistoryServer) {
+  std::filesystem::path data =
+      std::filesystem::path(SPARKPLANE_SOURCE_DIR) / "src/eventlog/testdata/spark4_sql";
+  auto catalog = std::make_shared<Catalog>();
+  catalog->AddDirectory(data / "logs");
+  HistoryApi api(catalog);
+  std::ifstream cases(data / "cases.tsv");
+  std::string line;
+  int total = 0, passed = 0;
+  while (std::getline(cases, line)) {
+    if (line.empty()) continue;
+    size_t tab = line.find('\t');
+    std::string file = line.substr(0, tab), url = line.substr(tab + 1);
+    ++total;
+    net::Response r = api.Handle(MakeRequest(url));
+    ASSERT_EQ(r.status, 200) << url << ": " << r.body;
+    boost::system::error_code ec;
+    auto expected = boost::json::parse(Slurp(data / "expectations" / file), ec);
+    ASSERT_FALSE(ec) << file;
+    auto actual = boost::json::parse(r.body, ec);
+    ASSERT_FALSE(ec) << url;
+    std::string diff = testing::JsonDiff(actual, expected);
+    EXPECT_EQ(diff, "") << url;
+    if (diff.empty()) ++passed;
+  }
+  std::printf("SPARK4 %d/%d cases of testdata/spark4_sql\n", passed, total);
+  EXPECT_GE(total, 5);
+}
+
 // The parallel replay (chunks parsed on a pool, applied in order) must answer every endpoint
 // with exactly the bytes of the sequential replay. Tiny chunks put chunk ends everywhere.
 TEST(ParallelReplayTest, EveryEndpointIsByteIdenticalToSequential) {

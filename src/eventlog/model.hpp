@@ -7,6 +7,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -290,6 +291,38 @@ struct ResourceProfile {
   std::vector<ResourceRequest> task_resources;
 };
 
+// A SQL metric of a plan node (sparkPlanInfo.metrics[]); type is "sum", "size", "timing",
+// "nsTiming" or "average".
+struct SqlPlanMetric {
+  std::string name;
+  int64_t accumulator_id = 0;
+  std::string type;
+};
+
+// A node of Spark's SparkPlanGraph: an operator or a WholeStageCodegen cluster.
+struct SqlPlanNode {
+  int64_t id = 0;
+  std::string name;
+  std::optional<int64_t> codegen_id;  // number of the WholeStageCodegen cluster holding it
+  std::vector<SqlPlanMetric> metrics;
+};
+
+struct SqlPlanGraph {
+  std::vector<SqlPlanNode> nodes;                  // every node, clusters included
+  std::vector<std::pair<int64_t, int64_t>> edges;  // (fromId = child, toId = parent)
+};
+
+using SqlMetricTypes = std::unordered_map<int64_t, std::string>;  // accumulator id → type
+
+// Per-task SQL metric values of one stage attempt (SQLAppStatusListener's LiveStageMetrics).
+struct SqlStageMetrics {
+  int32_t stage_id = 0, attempt_id = 0, num_tasks = 0;
+  std::shared_ptr<const SqlMetricTypes> metric_types;            // as of the job's start
+  std::vector<bool> completed;                                   // by task index
+  std::unordered_map<int64_t, std::vector<int64_t>> values;      // accumulator → value per index
+  std::unordered_map<int64_t, std::pair<int64_t, int64_t>> max;  // accumulator → (value, task)
+};
+
 struct SqlExecution {
   int64_t id = 0;
   std::string description;
@@ -299,6 +332,13 @@ struct SqlExecution {
   std::optional<int64_t> completion_time;
   std::optional<std::string> error_message;
   std::vector<int32_t> job_ids;
+  SqlPlanGraph graph;                                  // of the latest plan (AQE updates it)
+  std::shared_ptr<const SqlMetricTypes> metric_types;  // metrics of the latest plan
+  std::vector<int32_t> stage_ids;                      // stages of its jobs
+  std::map<int64_t, int64_t> driver_accum_updates;
+  std::optional<std::map<int64_t, std::string>> metric_values;  // fixed when it ends
+  int end_events = 0;  // job ends + execution end seen (Spark drops live state when all seen)
+  bool live = false;
 };
 
 using Properties = std::vector<std::pair<std::string, std::string>>;
@@ -344,6 +384,7 @@ struct AppModel {
   std::vector<std::string> executor_order;           // ids in creation order
   std::map<int32_t, RddInfo> rdds;
   std::map<int64_t, SqlExecution> sql_executions;
+  std::unordered_map<int32_t, SqlStageMetrics> sql_stage_metrics;  // stages of live executions
   std::map<std::string, MiscProcess> misc_processes;
   int32_t default_cpus_per_task = 1;
 
