@@ -35,6 +35,7 @@ struct SimulateArgs {
   double interruption_scale = 1;
   double boot_min_s = 60;
   double boot_max_s = 120;
+  bool repack_estimate = false;
 };
 
 void RunSimulate(const SimulateArgs& a) {
@@ -58,7 +59,7 @@ void RunSimulate(const SimulateArgs& a) {
   SparkplanePolicyOptions popt;
   popt.headroom_fraction = a.headroom_percent / 100.0;
   auto groups = DefaultNodeGroups(*catalog);
-  auto cmp = RunComparison(*catalog, groups, *trace, policies, sopt, popt);
+  auto cmp = RunComparison(*catalog, groups, *trace, policies, sopt, popt, a.repack_estimate);
   if (!cmp) Die(cmp.error());
   if (a.json) {
     std::fputs((ComparisonJson(*cmp) + "\n").c_str(), stdout);
@@ -95,6 +96,8 @@ void AddFleetCommands(CLI::App& root) {
   simulate->add_option("--seed", sim->seed, "Seed for spot prices, interruptions, boot delays")
       ->capture_default_str();
   simulate->add_flag("--json", sim->json, "Print one JSON object");
+  simulate->add_flag("--repack-estimate", sim->repack_estimate,
+                     "Also report the cost of repacking the running pods at every event");
   simulate->add_option("--headroom-percent", sim->headroom_percent,
                        "sparkplane's automatic headroom, % of requested resources")
       ->check(CLI::Range(0.0, 200.0))

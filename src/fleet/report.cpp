@@ -7,13 +7,15 @@
 #include "fleet/lower_bound.hpp"
 #include "fleet/png.hpp"
 #include "fleet/policies.hpp"
+#include "fleet/scheduler.hpp"
 
 namespace sparkplane::fleet {
 
 Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeGroup>& groups,
                                  const Trace& trace, const std::vector<std::string>& policies,
                                  const SimOptions& options,
-                                 const SparkplanePolicyOptions& sparkplane_options) {
+                                 const SparkplanePolicyOptions& sparkplane_options,
+                                 bool repack_estimate) {
   Comparison out;
   std::vector<int> od_types, spot_types;
   for (auto& g : groups) {
@@ -29,6 +31,10 @@ Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeG
   out.lower_bound_usd = lb.usd;
   out.per_pod_bound_usd = lb.per_pod_usd;
   out.lower_bound_any_capacity_usd = lb.any_capacity_usd;
+  if (repack_estimate) {
+    Scheduler scheduler(catalog, groups);
+    out.repack_estimate_usd = RepackEstimateUsd(trace, scheduler, catalog);
+  }
   out.lower_bound_rate = std::move(lb.rate);
   out.lower_bound_unschedulable = lb.unschedulable_pods;
   for (auto& name : policies) {
@@ -45,6 +51,7 @@ std::string ComparisonJson(const Comparison& c) {
   root["lower_bound_unschedulable_pods"] = c.lower_bound_unschedulable;
   root["per_pod_bound_usd"] = c.per_pod_bound_usd;
   root["lower_bound_any_capacity_usd"] = c.lower_bound_any_capacity_usd;
+  if (c.repack_estimate_usd >= 0) root["repack_estimate_usd"] = c.repack_estimate_usd;
   boost::json::object policies;
   for (auto& r : c.results) {
     boost::json::object p;
@@ -79,9 +86,13 @@ std::string ComparisonJson(const Comparison& c) {
 }
 
 std::string ComparisonText(const Comparison& c) {
-  std::string out = fmt::format(
-      "lower bound: ${:.2f} (drivers on spot too: ${:.2f}; per-pod bound ${:.2f})\n",
-      c.lower_bound_usd, c.lower_bound_any_capacity_usd, c.per_pod_bound_usd);
+  std::string out =
+      fmt::format("lower bound: ${:.2f} (drivers on spot too: ${:.2f}; per-pod bound ${:.2f})\n",
+                  c.lower_bound_usd, c.lower_bound_any_capacity_usd, c.per_pod_bound_usd);
+  if (c.repack_estimate_usd >= 0) {
+    out +=
+        fmt::format("repack estimate (free moves, instant boot): ${:.2f}\n", c.repack_estimate_usd);
+  }
   out += fmt::format("{:<15} {:>10} {:>7} {:>6} {:>6} {:>9} {:>9} {:>6} {:>6} {:>6}\n", "policy",
                      "cost $", "/LB", "cpu%", "mem%", "p50 s", "p99 s", "evict", "intr", "unsch");
   for (auto& r : c.results) {

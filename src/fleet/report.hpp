@@ -19,6 +19,7 @@ struct Comparison {
   double lower_bound_usd = 0;
   double per_pod_bound_usd = 0;
   double lower_bound_any_capacity_usd = 0;  // drivers may use spot too (see lower_bound.hpp)
+  double repack_estimate_usd = -1;          // RepackEstimateUsd; < 0 when not asked for
   std::vector<std::pair<double, double>> lower_bound_rate;  // (t, $/h), step function
   int64_t lower_bound_unschedulable = 0;
   std::vector<PolicyResult> results;
@@ -28,7 +29,8 @@ struct Comparison {
 Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeGroup>& groups,
                                  const Trace& trace, const std::vector<std::string>& policies,
                                  const SimOptions& options,
-                                 const SparkplanePolicyOptions& sparkplane_options = {});
+                                 const SparkplanePolicyOptions& sparkplane_options = {},
+                                 bool repack_estimate = false);
 
 // {"lower_bound_usd":…, "policies":{name:{"cost_usd","ratio_to_lower_bound","pending_p50_s",
 // "pending_p99_s","evictions","unschedulable",…}}}

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 namespace sparkplane::fleet {
 namespace {
@@ -272,6 +273,78 @@ PassResult Scheduler::Pass(std::span<const NodeView> nodes, std::span<const PodV
     for (auto& n : planned) result.launches.push_back(std::move(n));
   }
   return result;
+}
+
+double RepackEstimateUsd(const Trace& trace, Scheduler& scheduler, const Catalog& catalog) {
+  const auto& groups = scheduler.Groups();
+  std::unordered_map<std::string, double> driver_start;
+  for (auto& p : trace.pods) {
+    if (p.role == Role::kDriver) driver_start[p.app_id] = p.request_s;
+  }
+  struct Change {
+    double t;
+    int group;
+    Resources request;
+    int delta;
+  };
+  std::vector<Change> changes;
+  for (auto& p : trace.pods) {
+    int group = -1;
+    for (int g : GroupsForRole(groups, p.role)) {
+      if (scheduler.GroupFits(g, p.request)) {
+        group = g;
+        break;
+      }
+    }
+    if (group < 0) continue;  // reported unschedulable elsewhere
+    double start = p.request_s;
+    if (auto it = driver_start.find(p.app_id);
+        p.role == Role::kExecutor && it != driver_start.end()) {
+      start = std::max(start, it->second);
+    }
+    changes.push_back({start, group, p.request, 1});
+    changes.push_back({start + p.duration_s, group, p.request, -1});
+  }
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const Change& a, const Change& b) { return a.t < b.t; });
+  // Running pods per (group, cpu, memory); the packing of a multiset is cached.
+  std::map<std::tuple<int, int64_t, int64_t>, int> running;
+  std::map<std::vector<std::pair<std::tuple<int, int64_t, int64_t>, int>>, double> cache;
+  double usd = 0;
+  for (size_t i = 0; i < changes.size();) {
+    const double t = changes[i].t;
+    for (; i < changes.size() && changes[i].t == t; ++i) {
+      auto key = std::make_tuple(changes[i].group, changes[i].request.cpu_milli,
+                                 changes[i].request.memory_mib);
+      if ((running[key] += changes[i].delta) == 0) running.erase(key);
+    }
+    if (i == changes.size() || running.empty()) continue;
+    std::vector<std::pair<std::tuple<int, int64_t, int64_t>, int>> state(running.begin(),
+                                                                         running.end());
+    auto it = cache.find(state);
+    if (it == cache.end()) {
+      double rate = 0;
+      for (size_t g = 0; g < groups.size(); ++g) {
+        std::vector<PodView> pods;
+        for (auto& [shape, count] : state) {
+          if (std::get<0>(shape) != static_cast<int>(g)) continue;
+          for (int k = 0; k < count; ++k) {
+            pods.push_back({{std::get<1>(shape), std::get<2>(shape)}, Role::kExecutor});
+          }
+        }
+        if (pods.empty()) continue;
+        std::vector<int> indices(pods.size());
+        for (size_t k = 0; k < pods.size(); ++k) indices[k] = static_cast<int>(k);
+        for (auto& node : scheduler.PlanNodes(static_cast<int>(g), pods, indices)) {
+          rate += catalog.Type(node.type).Price(groups[g].capacity);
+        }
+      }
+      if (cache.size() > 200'000) cache.clear();
+      it = cache.emplace(std::move(state), rate).first;
+    }
+    usd += it->second * (changes[i].t - t) / 3600.0;
+  }
+  return usd;
 }
 
 }  // namespace sparkplane::fleet

@@ -12,6 +12,7 @@
 #include "fleet/catalog.hpp"
 #include "fleet/lower_bound.hpp"
 #include "fleet/node_group.hpp"
+#include "fleet/trace.hpp"
 
 namespace sparkplane::fleet {
 
@@ -89,5 +90,13 @@ class Scheduler {
   std::vector<std::unique_ptr<LowerBoundModel>> group_lp_;
   std::vector<std::vector<int>> types_by_price_;
 };
+
+// A reference point for the gap to the lower bound, not a bound: per interval between pod
+// start/stop events (pods at their earliest start, as in ComputeLowerBound), the cost of
+// packing the pods running then from scratch with PlanNodes (each pod in the first of its
+// role's groups that can host it), integrated over time. It is what a clairvoyant policy
+// with this packer would pay if every pod could move for free at every event and nodes
+// booted at once; the bound's fractional nodes are the only difference to the LP.
+double RepackEstimateUsd(const Trace& trace, Scheduler& scheduler, const Catalog& catalog);
 
 }  // namespace sparkplane::fleet

@@ -131,5 +131,28 @@ TEST(Scheduler, HeadroomSlotsLaunchCapacityWithoutPods) {
   EXPECT_GE(total.cpu_milli, 12000);
 }
 
+TEST(Scheduler, RepackEstimateByHand) {
+  // One type (2 cores, 2 GiB; $1 on-demand, $0.25 spot), one spot group for executors.
+  InstanceType type;
+  type.name = type.family = "t";
+  type.vcpu = 2;
+  type.allocatable = {2000, 2048};
+  type.ondemand_usd_per_hour = 1.0;
+  type.spot_usd_per_hour = 0.25;
+  Catalog c({type});
+  NodeGroup spot;
+  spot.name = "spot";
+  spot.types = {0};
+  Scheduler s(c, {spot});
+  // Three 1-core pods for 30 minutes, then two for 30 more: two nodes, then one. The
+  // fractional bound would pay for 1.5 nodes in the first half hour.
+  Trace t;
+  for (int i = 0; i < 3; ++i) {
+    t.pods.push_back({"a", Role::kExecutor, {1000, 1024}, 0, i < 2 ? 3600.0 : 1800.0});
+  }
+  t.pods.push_back({"b", Role::kExecutor, {3000, 1024}, 0, 3600});  // fits no type: skipped
+  EXPECT_NEAR(RepackEstimateUsd(t, s, c), 2 * 0.25 * 0.5 + 0.25 * 0.5, 1e-9);
+}
+
 }  // namespace
 }  // namespace sparkplane::fleet
