@@ -35,7 +35,7 @@ struct SparkplanePolicyOptions {
   // Also replace a node by a cheaper one when the saving over the pods' expected remaining
   // run time (the time the youngest has already run: a Lindy estimate) pays for the move
   // (the new node's boot plus the evicted executors' redone work) this many times. 0 disables.
-  double replace_payback = 10;
+  double replace_payback = 30;
   double replace_min_runtime_s = 3600;  // ... and only once every pod has run this long
   double consolidation_interval_s = 30;
 };
