@@ -348,10 +348,20 @@ class SparkplanePolicy : public Policy {
       }
       int64_t missing = UnitsNeeded(s, g) - FreeUnits(s, g, unit_[g], -1);
       if (missing <= 0 || !scheduler_.GroupFits(g, unit_[g])) continue;
-      auto planned = scheduler_.PlanNodes(g, {}, {}, static_cast<int>(missing), unit_[g]);
+      // Drivers are never moved, so a driver node launched for one slot would host about one
+      // driver all its life: its type is chosen for driver_headroom_node_slots slots (later
+      // drivers fill it), but only the nodes the missing slots need are launched.
+      int64_t plan_slots = missing;
+      if (s.Groups()[g].accepts_drivers) {
+        plan_slots = std::max<int64_t>(missing, options_.driver_headroom_node_slots);
+      }
+      auto planned = scheduler_.PlanNodes(g, {}, {}, static_cast<int>(plan_slots), unit_[g]);
       for (auto& n : planned) {
-        if (GroupSize(s, g) >= s.Groups()[g].max_nodes) break;
+        if (missing <= 0 || GroupSize(s, g) >= s.Groups()[g].max_nodes) break;
         s.Launch(n.type, g);
+        const Resources& alloc = s.GetCatalog().Type(n.type).allocatable;
+        missing -= std::min(alloc.cpu_milli / std::max<int64_t>(1, unit_[g].cpu_milli),
+                            alloc.memory_mib / std::max<int64_t>(1, unit_[g].memory_mib));
       }
     }
   }

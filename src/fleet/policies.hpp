@@ -22,6 +22,9 @@ struct SparkplanePolicyOptions {
   // A group whose last pod was placed longer ago than this keeps headroom rounded to the
   // nearest whole slot instead of up (so an idle small group keeps none). <0: always up.
   double headroom_idle_s = 1800;
+  // Headroom capacity launched alone in a group that takes drivers is typed for a node of at
+  // least this many slots (1 = just the missing slots).
+  int driver_headroom_node_slots = 3;
   double empty_ttl_s = 60;  // remove an empty node after this long
   bool consolidation = true;
   double consolidation_utilisation = 0.6;  // candidate below this share of both resources

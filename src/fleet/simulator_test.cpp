@@ -357,5 +357,28 @@ TEST(Simulator, TwoLongRunningNodesMergeIntoOneCheaperNode) {
   EXPECT_EQ(r_on.pods_done, 2);
 }
 
+TEST(Simulator, DriverHeadroomNodesHoldSeveralDrivers) {
+  auto& c = testing::ReferenceCatalog();
+  auto groups = DefaultNodeGroups(c);
+  // A steady stream of drivers (never moved): headroom nodes typed for one slot host about
+  // one driver each; typed for three, later drivers fill them.
+  Trace trace;
+  for (int a = 0; a < 60; ++a) {
+    trace.pods.push_back({fmt::format("app{}", a), Role::kDriver, {1000, 4505}, a * 300.0, 3600});
+  }
+  SimOptions o = FastOptions(1);
+  o.interruption_rate_scale = 0;
+  SparkplanePolicyOptions three, one;
+  one.driver_headroom_node_slots = 1;
+  auto p_three = MakeSparkplanePolicy(c, groups, three);
+  auto p_one = MakeSparkplanePolicy(c, groups, one);
+  auto r_three = Simulate(c, groups, trace, *p_three, o);
+  auto r_one = Simulate(c, groups, trace, *p_one, o);
+  EXPECT_LT(r_three.nodes_launched, r_one.nodes_launched);
+  EXPECT_LT(r_three.cost_usd, 0.9 * r_one.cost_usd);
+  EXPECT_EQ(r_three.pods_done, 60);
+  EXPECT_EQ(r_three.driver_evictions, 0);
+}
+
 }  // namespace
 }  // namespace sparkplane::fleet
