@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include "eventlog/sql_plan.hpp"
+#include "eventlog/storage.hpp"
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -907,6 +908,7 @@ enum class EventKind {
   kSqlEnd,
   kSqlAdaptiveUpdate,
   kDriverAccumUpdates,
+  kBlockUpdated,
 };
 
 EventKind ClassifyEvent(std::string_view name) {
@@ -933,8 +935,9 @@ EventKind ClassifyEvent(std::string_view name) {
     if (Is(n, "LogStart")) return EventKind::kLogStart;
     if (Is(n, "ResourceProfileAdded")) return EventKind::kResourceProfileAdded;
     if (Is(n, "UnpersistRDD")) return EventKind::kUnpersistRdd;
-    if (Is(n, "BlockUpdated") || Is(n, "SpeculativeTaskSubmitted") ||
-        Is(n, "UnschedulableTaskSetAdded") || Is(n, "UnschedulableTaskSetRemoved"))
+    if (Is(n, "BlockUpdated")) return EventKind::kBlockUpdated;
+    if (Is(n, "SpeculativeTaskSubmitted") || Is(n, "UnschedulableTaskSetAdded") ||
+        Is(n, "UnschedulableTaskSetRemoved"))
       return EventKind::kIgnored;
     return EventKind::kUnknown;
   }
@@ -1102,6 +1105,7 @@ struct AppBuilder::Impl {
   error_code OnSql(od::object& obj, bool start);
   error_code OnSqlAdaptiveUpdate(od::object& obj);
   error_code OnDriverAccumUpdates(od::object& obj);
+  error_code OnBlockUpdated(od::object& obj);
 
   // SQLAppStatusListener's live state: executions whose job and execution ends have not all
   // been seen, and per-task metric values of their stages.
@@ -1418,6 +1422,8 @@ error_code AppBuilder::Impl::Dispatch(EventKind kind, od::object& obj) {
       return OnSqlAdaptiveUpdate(obj);
     case EventKind::kDriverAccumUpdates:
       return OnDriverAccumUpdates(obj);
+    case EventKind::kBlockUpdated:
+      return OnBlockUpdated(obj);
     case EventKind::kUnknown:
     case EventKind::kIgnored:
       break;
@@ -1662,6 +1668,7 @@ error_code AppBuilder::Impl::OnExecutorRemoved(od::object& obj) {
       ++unknown;
   }
   if (Executor* e = FindExecutor(id)) {
+    if (e->active) RemoveExecutorBlocks(model, id);
     e->active = false;
     e->remove_time = time;
     e->remove_reason = reason;
@@ -2316,7 +2323,7 @@ error_code AppBuilder::Impl::OnUnpersist(od::object& obj) {
     else
       ++unknown;
   }
-  model.rdds.erase(id);
+  UnpersistRdd(model, id);
   return simdjson::SUCCESS;
 }
 
@@ -2535,6 +2542,38 @@ error_code AppBuilder::Impl::OnDriverAccumUpdates(od::object& obj) {
   if (SqlExecution* x = LiveSql(id)) {
     for (auto [accumulator, value] : updates) x->driver_accum_updates[accumulator] = value;
   }
+  return simdjson::SUCCESS;
+}
+
+error_code AppBuilder::Impl::OnBlockUpdated(od::object& obj) {
+  BlockUpdate u;
+  EL_FIELDS(obj) {
+    if (!Is(key, "Block Updated Info")) {
+      ++unknown;
+      continue;
+    }
+    EL_TRY(ForEachField(field.value(), [&](std::string_view k, od::value v) -> error_code {
+      if (Is(k, "Block Manager ID")) {
+        std::string host;
+        int64_t port = 0;
+        return ReadBlockManagerId(v, u.executor_id, host, port);
+      }
+      if (Is(k, "Block ID")) return ReadString(v, u.block_id);
+      if (Is(k, "Memory Size")) return ReadInt(v, u.memory_size);
+      if (Is(k, "Disk Size")) return ReadInt(v, u.disk_size);
+      if (Is(k, "Storage Level")) {
+        RddInfo level;
+        EL_TRY(ReadStorageLevel(v, level));
+        u.use_disk = level.use_disk;
+        u.use_memory = level.use_memory;
+        u.use_off_heap = level.use_off_heap;
+        u.deserialized = level.deserialized;
+        u.replication = level.replication;
+      }
+      return simdjson::SUCCESS;
+    }));
+  }
+  ApplyBlockUpdate(model, u);
   return simdjson::SUCCESS;
 }
 

@@ -10,6 +10,7 @@
 #include "eventlog/json_writer.hpp"
 #include "eventlog/metrics.hpp"
 #include "eventlog/sql_plan.hpp"
+#include "eventlog/storage.hpp"
 #include "eventlog/zip_stream.hpp"
 
 namespace sparkplane::eventlog {
@@ -726,9 +727,9 @@ void WriteExecutor(JsonWriter& w, const Executor& e) {
   w.Field("id", e.id);
   w.Field("hostPort", e.host_port.value_or(e.host));
   w.Field("isActive", e.active);
-  w.Field("rddBlocks", int64_t{0});
-  w.Field("memoryUsed", e.used_on_heap + e.used_off_heap);
-  w.Field("diskUsed", int64_t{0});
+  w.Field("rddBlocks", e.rdd_blocks);
+  w.Field("memoryUsed", e.memory_used);
+  w.Field("diskUsed", e.disk_used);
   w.Field("totalCores", e.total_cores);
   w.Field("maxTasks", e.max_tasks);
   w.Field("activeTasks", e.active_tasks);
@@ -835,12 +836,46 @@ void WriteRdd(JsonWriter& w, const RddInfo& r) {
   w.Field("id", r.id);
   w.Field("name", r.name);
   w.Field("numPartitions", r.num_partitions);
-  w.Field("numCachedPartitions", int64_t{0});
+  w.Field("numCachedPartitions", static_cast<int64_t>(r.partitions.size()));
   w.Field("storageLevel", r.StorageDescription());
-  w.Field("memoryUsed", int64_t{0});
-  w.Field("diskUsed", int64_t{0});
+  w.Field("memoryUsed", r.memory_used);
+  w.Field("diskUsed", r.disk_used);
+  if (!r.distributions.empty()) {
+    std::vector<std::string_view> executors;
+    for (const auto& d : r.distributions) executors.push_back(d.executor_id);
+    w.Key("dataDistribution");
+    w.BeginArray();
+    for (size_t i : ScalaMutableHashOrder(executors)) {
+      const RddDistribution& d = r.distributions[i];
+      w.BeginObject();
+      w.Field("address", d.address);
+      w.Field("memoryUsed", d.memory_used);
+      w.Field("memoryRemaining", d.memory_remaining);
+      w.Field("diskUsed", d.disk_used);
+      if (d.has_memory_info) {
+        w.Field("onHeapMemoryUsed", d.on_heap_used);
+        w.Field("offHeapMemoryUsed", d.off_heap_used);
+        w.Field("onHeapMemoryRemaining", d.on_heap_remaining);
+        w.Field("offHeapMemoryRemaining", d.off_heap_remaining);
+      }
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.Key("partitions");
   w.BeginArray();
+  for (const auto& p : r.partitions) {
+    w.BeginObject();
+    w.Field("blockName", p.block_name);
+    w.Field("storageLevel", p.storage_level);
+    w.Field("memoryUsed", p.memory_used);
+    w.Field("diskUsed", p.disk_used);
+    w.Key("executors");
+    w.BeginArray();
+    for (const auto& e : p.executors) w.String(e);
+    w.EndArray();
+    w.EndObject();
+  }
   w.EndArray();
   w.EndObject();
 }
@@ -1110,7 +1145,10 @@ net::Response AppRoute(const AppModel& app, const LogLayout& layout, const Segme
   }
   if (what == "storage" && rest.size() >= 2 && rest[1] == "rdd") {
     if (rest.size() == 2) {
-      w.BeginArray();  // only cached RDDs are listed; block updates are not modelled yet
+      w.BeginArray();  // RDDs with cached partitions, by id
+      for (const auto& [rdd_id, rdd] : app.rdds) {
+        if (!rdd.partitions.empty()) WriteRdd(w, rdd);
+      }
       w.EndArray();
       return JsonResponse(w.Take());
     }

@@ -167,6 +167,25 @@ struct ExecutorStageSummary {
   PeakMetrics peak;
 };
 
+// A cached block of an RDD partition (on one or more executors).
+struct RddPartition {
+  std::string block_name;
+  std::string storage_level;  // description of the latest valid level reported for the block
+  int64_t memory_used = 0, disk_used = 0;
+  std::vector<std::string> executors;
+};
+
+// An RDD's blocks on one executor. The executor-wide fields are a snapshot taken when a block
+// of any RDD last changed on that executor (Spark caches this view until then).
+struct RddDistribution {
+  std::string executor_id;
+  int64_t memory_used = 0, disk_used = 0, on_heap_used = 0, off_heap_used = 0;
+  std::string address;
+  int64_t memory_remaining = 0;
+  bool has_memory_info = false;
+  int64_t on_heap_remaining = 0, off_heap_remaining = 0;
+};
+
 struct RddInfo {
   int32_t id = 0;
   std::string name;
@@ -175,6 +194,10 @@ struct RddInfo {
   int32_t replication = 1;
   bool StorageValid() const { return (use_memory || use_disk) && replication > 0; }
   std::string StorageDescription() const;
+  // From SparkListenerBlockUpdated (logged with spark.eventLog.logBlockUpdates.enabled).
+  int64_t memory_used = 0, disk_used = 0;
+  std::vector<RddPartition> partitions;        // in the order blocks were first stored
+  std::vector<RddDistribution> distributions;  // in the order executors first held a block
 };
 
 struct Stage {
@@ -260,6 +283,8 @@ struct Executor {
   int32_t resource_profile_id = 0;
   int64_t max_memory = 0;
   int64_t total_on_heap = -1, total_off_heap = 0, used_on_heap = 0, used_off_heap = 0;
+  int64_t memory_used = 0, disk_used = 0;  // storage (cached blocks), from block updates
+  int32_t rdd_blocks = 0;
   int32_t active_tasks = 0, failed_tasks = 0, completed_tasks = 0, total_tasks = 0;
   int64_t total_duration = 0, total_gc_time = 0, total_input_bytes = 0, total_shuffle_read = 0,
           total_shuffle_write = 0;
