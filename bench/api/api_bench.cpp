@@ -2,6 +2,7 @@
 //   accept  — submissions/s with launching paused (target ≥ 2,000/s on SQLite)
 //   list    — p50/p99 of "20 of 100,000 apps with a filter" (target p99 < 10 ms)
 // Usage: api_bench [--store postgresql://…] [--apps 100000] [--submissions 20000] [--threads 8]
+//                  [--http-threads N]
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -27,13 +28,14 @@ using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
   std::string store_url;
-  int apps = 100000, submissions = 20000, threads = 8;
+  int apps = 100000, submissions = 20000, threads = 8, http_threads = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--store") store_url = argv[i + 1];
     if (flag == "--apps") apps = std::atoi(argv[i + 1]);
     if (flag == "--submissions") submissions = std::atoi(argv[i + 1]);
     if (flag == "--threads") threads = std::atoi(argv[i + 1]);
+    if (flag == "--http-threads") http_threads = std::atoi(argv[i + 1]);
   }
   spdlog::set_level(spdlog::level::warn);
   fs::path data = fs::temp_directory_path() / ("sp-bench-" + RandomHex(8));
@@ -42,6 +44,7 @@ int main(int argc, char** argv) {
   options.data_dir = data;
   options.store_url = store_url;
   options.launching_paused = true;
+  options.http_threads = http_threads;
   auto server = api::Server::Start(options);
   if (!server) {
     std::fprintf(stderr, "cannot start: %s\n", server.error().message.c_str());

@@ -107,7 +107,7 @@ class ServerImpl final : public Server {
       below.path = r.path.substr(std::string_view("/api/v1").size());
       return history_->Handle(below);
     });
-    net::ServerOptions http_options{listen->first, listen->second, options.max_body_bytes, 60};
+    net::ServerOptions http_options{listen->first, listen->second, options.max_body_bytes, 60, options.http_threads};
     auto http = net::HttpServer::Start(http_options, [this](const net::Request& r) { return handler_->Handle(r); });
     if (!http) return tl::unexpected(http.error());
     http_ = std::move(*http);

@@ -18,8 +18,9 @@ struct ServeOptions {
   int max_concurrent_apps = 2;
   size_t max_body_bytes = 8u << 20;
   std::chrono::milliseconds kill_grace{10000};
-  bool launching_paused = false;
-  std::string launcher;  // the sparkplane binary (for its driver-wrapper); empty: no wrapper  // accept submissions but launch nothing (benchmarks, maintenance)
+  int http_threads = 0;  // HTTP loop threads; 0 = max(2, hardware threads)
+  bool launching_paused = false;  // accept submissions but launch nothing (benchmarks, maintenance)
+  std::string launcher;  // the sparkplane binary (for its driver-wrapper); empty: no wrapper
 };
 
 class Server {

@@ -105,6 +105,11 @@ Result<Stmt> Db::Prepare(std::string_view sql) {
 }
 
 Status Db::Exec(std::string_view sql) {
+  if (sql.find(';') == std::string_view::npos) {  // one statement: reuse its prepared form
+    auto stmt = Prepare(sql);
+    if (!stmt) return tl::unexpected(stmt.error());
+    return stmt->Run();
+  }
   std::string text(sql);
   char* err = nullptr;
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);

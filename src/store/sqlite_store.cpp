@@ -98,19 +98,43 @@ class SqliteStore final : public Store {
     return s->Step();
   }
 
+  // Group commit: concurrent submissions queue up, and whoever holds the connection next
+  // inserts every queued app in one transaction (a savepoint each, so one duplicate id fails
+  // alone). Each caller still returns only once its own app is committed or refused.
   Status InsertApp(const AppRecord& a) override {
-    std::lock_guard lock(mutex_);
-    SPARKPLANE_TRY(db_.Exec("BEGIN IMMEDIATE"));
-    auto done = InsertAppLocked(a);
-    if (!done) {
-      (void)db_.Exec("ROLLBACK");
-      if (done.error().code == ErrorCode::kAlreadyExists) {
-        return Fail(ErrorCode::kAlreadyExists, fmt::format("an app with id '{}' already exists", a.id),
-                    {"appId"});
-      }
-      return done;
+    PendingInsert mine{&a};
+    {
+      std::lock_guard queue_lock(queue_mutex_);
+      queue_.push_back(&mine);
     }
-    return db_.Exec("COMMIT");
+    std::lock_guard lock(mutex_);
+    if (mine.done) return mine.status;  // committed by the previous holder
+    std::vector<PendingInsert*> batch;
+    {
+      std::lock_guard queue_lock(queue_mutex_);
+      batch.swap(queue_);
+    }
+    Status tx = db_.Exec("BEGIN IMMEDIATE");
+    for (auto* p : batch) {
+      if (tx) tx = db_.Exec("SAVEPOINT insert_app");
+      if (!tx) break;
+      p->status = InsertAppLocked(*p->app);
+      if (!p->status) {
+        tx = db_.Exec("ROLLBACK TO insert_app");
+        if (p->status.error().code == ErrorCode::kAlreadyExists) {
+          p->status = Fail(ErrorCode::kAlreadyExists,
+                           fmt::format("an app with id '{}' already exists", p->app->id), {"appId"});
+        }
+      }
+      if (tx) tx = db_.Exec("RELEASE insert_app");
+    }
+    if (tx) tx = db_.Exec("COMMIT");
+    if (!tx) {
+      (void)db_.Exec("ROLLBACK");
+      for (auto* p : batch) p->status = tx;  // nothing of the batch was stored
+    }
+    for (auto* p : batch) p->done = true;  // read by their owners under mutex_
+    return mine.status;
   }
 
   Result<AppRecord> GetApp(const std::string& id) override {
@@ -342,8 +366,16 @@ class SqliteStore final : public Store {
     return s->Run();
   }
 
-  std::mutex mutex_;
+  struct PendingInsert {
+    const AppRecord* app;
+    Status status = Ok();
+    bool done = false;
+  };
+
+  std::mutex mutex_;  // serializes use of db_
   Db db_;
+  std::mutex queue_mutex_;
+  std::vector<PendingInsert*> queue_;  // InsertApp calls waiting for the next group commit
 };
 
 }  // namespace
