@@ -306,6 +306,35 @@ TEST_P(StoreTest, ConcurrentWritersTransitionOnce) {
   EXPECT_EQ(store_->CountJobs({}).value(), 1);
 }
 
+// Concurrent inserts are committed in groups on SQLite: a duplicate in a group fails alone and
+// every other app of the group is stored.
+TEST_P(StoreTest, ConcurrentInsertsWithDuplicatesFailOnlyTheDuplicates) {
+  constexpr int kThreads = 8, kPerThread = 25;
+  std::atomic<int> stored{0}, duplicates{0}, other_errors{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      for (int j = 0; j < kPerThread; ++j) {
+        // Threads i and i^1 submit the same ids, so about half the submissions are duplicates.
+        auto done = store_->InsertApp(App(fmt::format("dup{}-{}", i / 2, j), 100 + j));
+        if (done) {
+          ++stored;
+        } else if (done.error().code == ErrorCode::kAlreadyExists) {
+          EXPECT_NE(done.error().message.find("already exists"), std::string::npos);
+          ++duplicates;
+        } else {
+          ++other_errors;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(other_errors.load(), 0);
+  EXPECT_EQ(stored.load(), kThreads / 2 * kPerThread);
+  EXPECT_EQ(duplicates.load(), kThreads / 2 * kPerThread);
+  EXPECT_EQ(store_->CountApps({}).value(), kThreads / 2 * kPerThread);
+}
+
 TEST_P(StoreTest, SchedulerLeaseIsExclusiveAndPassesOn) {
   if (!IsPostgres())
     GTEST_SKIP() << "an embedded database has one process, which always holds the lease";
