@@ -289,21 +289,28 @@ Trace LongRunners(const std::vector<std::tuple<double, double, Resources>>& pods
   return trace;
 }
 
-TEST(Simulator, IdleGroupDropsItsRoundedUpHeadroomSlot) {
+// The sparkplane policy with options `a` and with `b` on the same trace, reference catalog,
+// default groups and boot delays, without spot interruptions.
+std::pair<PolicyResult, PolicyResult> CompareSparkplane(const Trace& trace,
+                                                        const SparkplanePolicyOptions& a,
+                                                        const SparkplanePolicyOptions& b) {
   auto& c = testing::ReferenceCatalog();
   auto groups = DefaultNodeGroups(c);
+  SimOptions o = FastOptions(1);
+  o.interruption_rate_scale = 0;
+  auto policy_a = MakeSparkplanePolicy(c, groups, a);
+  auto policy_b = MakeSparkplanePolicy(c, groups, b);
+  return {Simulate(c, groups, trace, *policy_a, o), Simulate(c, groups, trace, *policy_b, o)};
+}
+
+TEST(Simulator, IdleGroupDropsItsRoundedUpHeadroomSlot) {
   // A 20-core pod for ten minutes, then a 2-core pod for ten days: 5% of 2 cores is a tenth
   // of the group's 20-core slot. Rounded up, a whole slot (a node of its own once the small
   // pod moves to a small node) would be kept for the ten days.
   Trace trace = LongRunners({{0, 600, {20000, 65536}}, {1000, 10 * 86400.0, {2000, 4096}}});
-  SimOptions o = FastOptions(1);
-  o.interruption_rate_scale = 0;
   SparkplanePolicyOptions idle, always;
   always.headroom_idle_s = -1;
-  auto p_idle = MakeSparkplanePolicy(c, groups, idle);
-  auto p_always = MakeSparkplanePolicy(c, groups, always);
-  auto r_idle = Simulate(c, groups, trace, *p_idle, o);
-  auto r_always = Simulate(c, groups, trace, *p_always, o);
+  auto [r_idle, r_always] = CompareSparkplane(trace, idle, always);
   EXPECT_GT(r_always.empty_usd, 0.5 * r_always.cost_usd);
   EXPECT_LT(r_idle.empty_usd, 0.01 * r_always.empty_usd);
   EXPECT_LT(r_idle.cost_usd, 0.5 * r_always.cost_usd);
@@ -311,21 +318,14 @@ TEST(Simulator, IdleGroupDropsItsRoundedUpHeadroomSlot) {
 }
 
 TEST(Simulator, LongRunningPodMovesOffAnOversizedNode) {
-  auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
   // Two pods share a node; the short one ends after 10 minutes and leaves the long one on a
   // node twice the size it needs. Once it has run long enough for the saving to pay for the
   // move, it moves to a cheaper node.
   Trace trace = LongRunners({{0, 10 * 86400.0, {20000, 65536}}, {0, 600, {20000, 65536}}});
-  SimOptions o = FastOptions(1);
-  o.interruption_rate_scale = 0;
   SparkplanePolicyOptions on, off;
   on.headroom_fraction = off.headroom_fraction = 0;
   off.replace_payback = 0;
-  auto p_on = MakeSparkplanePolicy(c, groups, on);
-  auto p_off = MakeSparkplanePolicy(c, groups, off);
-  auto r_on = Simulate(c, groups, trace, *p_on, o);
-  auto r_off = Simulate(c, groups, trace, *p_off, o);
+  auto [r_on, r_off] = CompareSparkplane(trace, on, off);
   EXPECT_EQ(r_on.evictions, 1);
   EXPECT_EQ(r_off.evictions, 0);
   EXPECT_LT(r_on.cost_usd, 0.8 * r_off.cost_usd);
@@ -334,21 +334,14 @@ TEST(Simulator, LongRunningPodMovesOffAnOversizedNode) {
 }
 
 TEST(Simulator, TwoLongRunningNodesMergeIntoOneCheaperNode) {
-  auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
   // Arriving a day apart, each pod gets a node of its own; together they fit one node that
   // costs less than the two.
   Trace trace =
       LongRunners({{0, 10 * 86400.0, {20000, 65536}}, {86400, 9 * 86400.0, {32000, 65536}}});
-  SimOptions o = FastOptions(1);
-  o.interruption_rate_scale = 0;
   SparkplanePolicyOptions on, off;
   on.headroom_fraction = off.headroom_fraction = 0;
   off.replace_payback = 0;
-  auto p_on = MakeSparkplanePolicy(c, groups, on);
-  auto p_off = MakeSparkplanePolicy(c, groups, off);
-  auto r_on = Simulate(c, groups, trace, *p_on, o);
-  auto r_off = Simulate(c, groups, trace, *p_off, o);
+  auto [r_on, r_off] = CompareSparkplane(trace, on, off);
   EXPECT_EQ(r_off.nodes_launched, 2);
   EXPECT_GE(r_on.nodes_launched, 3);  // the merged node
   EXPECT_GE(r_on.evictions, 2);
@@ -358,22 +351,15 @@ TEST(Simulator, TwoLongRunningNodesMergeIntoOneCheaperNode) {
 }
 
 TEST(Simulator, DriverHeadroomNodesHoldSeveralDrivers) {
-  auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
   // A steady stream of drivers (never moved): headroom nodes typed for one slot host about
   // one driver each; typed for three, later drivers fill them.
   Trace trace;
   for (int a = 0; a < 60; ++a) {
     trace.pods.push_back({fmt::format("app{}", a), Role::kDriver, {1000, 4505}, a * 300.0, 3600});
   }
-  SimOptions o = FastOptions(1);
-  o.interruption_rate_scale = 0;
   SparkplanePolicyOptions three, one;
   one.driver_headroom_node_slots = 1;
-  auto p_three = MakeSparkplanePolicy(c, groups, three);
-  auto p_one = MakeSparkplanePolicy(c, groups, one);
-  auto r_three = Simulate(c, groups, trace, *p_three, o);
-  auto r_one = Simulate(c, groups, trace, *p_one, o);
+  auto [r_three, r_one] = CompareSparkplane(trace, three, one);
   EXPECT_LT(r_three.nodes_launched, r_one.nodes_launched);
   EXPECT_LT(r_three.cost_usd, 0.9 * r_one.cost_usd);
   EXPECT_EQ(r_three.pods_done, 60);
