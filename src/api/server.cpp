@@ -108,6 +108,8 @@ class ServerImpl final : public Server {
       return history_->Handle(below);
     });
     net::ServerOptions http_options{listen->first, listen->second, options.max_body_bytes, 60, options.http_threads};
+    // History Server answers may replay a whole event log first.
+    http_options.is_slow = [](const net::Request& r) { return r.path.rfind("/api/v1/", 0) == 0; };
     auto http = net::HttpServer::Start(http_options, [this](const net::Request& r) { return handler_->Handle(r); });
     if (!http) return tl::unexpected(http.error());
     http_ = std::move(*http);

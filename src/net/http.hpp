@@ -61,6 +61,10 @@ struct ServerOptions {
   size_t max_body_bytes = 8u << 20;
   int idle_timeout_seconds = 60;
   int threads = 0;  // loop threads; 0 = max(2, hardware threads)
+  // Requests for which this returns true (e.g. ones that may replay a large event log) are
+  // handled on a separate pool of `slow_threads`, so they never hold a loop thread.
+  std::function<bool(const Request&)> is_slow;
+  int slow_threads = 4;
 };
 
 // Event-loop HTTP/1.1 server with keep-alive. Malformed requests get 400 without reaching the

@@ -92,7 +92,8 @@ class Server final : public HttpServer {
         handler_(std::move(handler)),
         io_(std::make_shared<asio::io_context>()),
         work_(asio::make_work_guard(*io_)),
-        acceptor_(asio::make_strand(*io_)) {}
+        acceptor_(asio::make_strand(*io_)),
+        slow_pool_(static_cast<size_t>(std::max(1, options_.slow_threads))) {}
 
   ~Server() override { Stop(); }
 
@@ -143,6 +144,7 @@ class Server final : public HttpServer {
     io_->stop();
     for (auto& t : threads_) t.join();
     threads_.clear();
+    slow_pool_.join();
   }
 
  private:
@@ -238,7 +240,17 @@ class Server final : public HttpServer {
       for (auto& field : raw) req.headers[std::string(field.name_string())] = std::string(field.value());
       req.body_too_large = too_large;
       if (!too_large) req.body = std::move(raw.body());
-      Response response = Handle(req);
+      Response response;
+      if (!DecodeTarget(req)) {
+        response = PlainError(400, "malformed request target");
+      } else if (options_.is_slow && options_.is_slow(req)) {
+        // Runs on the slow pool; this coroutine resumes on its strand with the result.
+        response = co_await asio::co_spawn(
+            slow_pool_.get_executor(), [this, &req]() -> asio::awaitable<Response> { co_return Handle(req); },
+            asio::use_awaitable);
+      } else {
+        response = Handle(req);
+      }
       if (response.stream) {
         stream.expires_never();
         HandOffStream(conn, std::move(response), raw.version(), keep_alive);
@@ -254,8 +266,7 @@ class Server final : public HttpServer {
     co_return false;
   }
 
-  Response Handle(Request& req) {
-    if (!DecodeTarget(req)) return PlainError(400, "malformed request target");
+  Response Handle(const Request& req) {
     try {
       return handler_(req);
     } catch (const std::exception&) {
@@ -333,6 +344,7 @@ class Server final : public HttpServer {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
+  asio::thread_pool slow_pool_;
   std::mutex stop_mutex_;
   std::atomic<bool> stopping_{false};
   uint16_t port_ = 0;

@@ -1,18 +1,28 @@
 // Starts the real server on 127.0.0.1:0 and talks to it with the real client.
 #include "net/http.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <atomic>
+#include <chrono>
+#include <thread>
 
 #include <gtest/gtest.h>
 
 namespace sparkplane::net {
 namespace {
 
-std::unique_ptr<HttpServer> StartEcho(size_t max_body = 1024) {
+std::unique_ptr<HttpServer> StartEcho(size_t max_body = 1024, int threads = 0) {
   ServerOptions options;
   options.max_body_bytes = max_body;
+  options.threads = threads;
+  options.is_slow = [](const Request& req) { return req.path == "/slow"; };
   auto server = HttpServer::Start(options, [](const Request& req) {
     Response r;
+    if (req.path == "/slow") std::this_thread::sleep_for(std::chrono::seconds(2));
     if (req.body_too_large) {
       r.status = 413;
       return r;
@@ -87,6 +97,72 @@ TEST(HttpTest, StopsWithIdleConnectionsQuickly) {
   server->Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(3));
   EXPECT_FALSE(Fetch(req).has_value());
+}
+
+// Sends raw bytes on one connection and returns everything the server sends until it closes.
+std::string RawExchange(const HttpServer& s, const std::string& bytes) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(s.port());
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  EXPECT_EQ(::send(fd, bytes.data(), bytes.size(), 0), static_cast<ssize_t>(bytes.size()));
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return got;
+}
+
+TEST(HttpTest, KeepAliveContinuesAfterAStreamedReply) {
+  auto server = StartEcho();
+  std::string got = RawExchange(*server,
+                                "GET /stream HTTP/1.1\r\nHost: x\r\n\r\n"
+                                "GET /after HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_NE(got.find("line 2"), std::string::npos) << got;
+  EXPECT_NE(got.find("GET /after"), std::string::npos) << got;
+}
+
+TEST(HttpTest, MalformedRequestGets400) {
+  auto server = StartEcho();
+  std::string got = RawExchange(*server, "NOT HTTP AT ALL\r\n\r\n");
+  EXPECT_EQ(got.rfind("HTTP/1.1 400", 0), 0u) << got;
+}
+
+TEST(HttpTest, SlowRequestsDoNotHoldTheLoop) {
+  auto server = StartEcho(1024, /*threads=*/1);
+  ClientRequest slow;
+  slow.url = Url(*server, "/slow");
+  std::thread slow_client([&] { EXPECT_TRUE(Fetch(slow).has_value()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the slow request is in
+  ClientRequest fast;
+  fast.url = Url(*server, "/fast");
+  auto t0 = std::chrono::steady_clock::now();
+  auto res = Fetch(fast);
+  auto took = std::chrono::steady_clock::now() - t0;
+  ASSERT_TRUE(res.has_value()) << res.error().message;
+  EXPECT_EQ(res->status, 200);
+  EXPECT_LT(took, std::chrono::milliseconds(1000));
+  slow_client.join();
+}
+
+TEST(HttpTest, ManyConcurrentClientsAreAllServed) {
+  auto server = StartEcho();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 32; ++i) {
+    clients.emplace_back([&, i] {
+      for (int j = 0; j < 20; ++j) {
+        ClientRequest req;
+        req.url = Url(*server, "/c?q=" + std::to_string(i * 100 + j));
+        auto res = Fetch(req);
+        if (res && res->body.find("q=" + std::to_string(i * 100 + j) + " ") != std::string::npos) ++ok;
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(ok.load(), 32 * 20);
 }
 
 TEST(HttpTest, ClientRejectsNonHttpUrls) {
