@@ -12,7 +12,7 @@
 #include "common/spec_fields.hpp"
 #include "common/util.hpp"
 #include "control/app_spec.hpp"
-#include "control/config_merge.hpp"
+#include "control/submission.hpp"
 #include "control/issues.hpp"
 #include "runtime/driver_wrapper.hpp"
 #include "runtime/spark_submit.hpp"
@@ -27,55 +27,7 @@ using store::AppTransition;
 namespace {
 
 constexpr auto kLoopTick = std::chrono::seconds(1);
-constexpr int64_t kDefaultTimeoutMinutes = 24 * 60;
 constexpr std::string_view kTimedOutPrefix = "timed out: ";
-
-// Set on every app unless a higher layer overrides it (DESIGN.md "Platform defaults").
-const json::object& PlatformDefaults() {
-  static const json::object defaults = json::parse(R"({
-    "driver": {"cores": 1, "memory": "1g"},
-    "executor": {"cores": 4, "instances": 6},
-    "sparkConf": {
-      "spark.eventLog.logStageExecutorMetrics": "true",
-      "spark.executor.processTreeMetrics.enabled": "true",
-      "spark.executor.metrics.pollingInterval": "5s",
-      "spark.sql.adaptive.enabled": "true",
-      "spark.decommission.enabled": "true",
-      "spark.storage.decommission.enabled": "true",
-      "spark.storage.decommission.rddBlocks.enabled": "true",
-      "spark.storage.decommission.shuffleBlocks.enabled": "true",
-      "spark.dynamicAllocation.shuffleTracking.enabled": "true",
-      "spark.dynamicAllocation.executorAllocationRatio": "0.33",
-      "spark.dynamicAllocation.sustainedSchedulerBacklogTimeout": "30",
-      "spark.cleaner.periodicGC.interval": "1min",
-      "spark.sql.execution.arrow.pyspark.enabled": "true",
-      "spark.sql.execution.arrow.pyspark.fallback.enabled": "true",
-      "spark.ui.showConsoleProgress": "false"
-    }
-  })").as_object();
-  return defaults;
-}
-
-constexpr std::string_view kSubmitKeys[] = {"jobId", "appId", "configTemplateId", "submissionSource",
-                                            "configOverrides"};
-
-tl::unexpected<Error> BadField(std::string_view field, std::string message) {
-  return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {}", field, message), {std::string(field)});
-}
-
-Result<std::string> OptionalId(const json::object& body, std::string_view key) {
-  auto* v = body.if_contains(key);
-  if (!v || v->is_null()) return std::string();
-  if (!v->is_string()) return BadField(key, "must be a string");
-  std::string id(v->get_string());
-  if (!id.empty() && !IsK8sName(id)) {
-    return BadField(key, fmt::format("'{}' is not a valid id: use lowercase letters, digits, '-' "
-                                     "and '.', starting and ending with a letter or digit (at "
-                                     "most 253)",
-                                     id));
-  }
-  return id;
-}
 
 std::string ReadTail(const std::filesystem::path& path, size_t max_bytes) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
@@ -89,41 +41,6 @@ std::string ReadTail(const std::filesystem::path& path, size_t max_bytes) {
 }
 
 }  // namespace
-
-std::string DeriveJobId(const std::string& main_file, const std::string& main_class) {
-  std::string base = std::filesystem::path(main_file).stem().string();
-  if (!main_class.empty()) base = main_class.substr(main_class.rfind('.') + 1);
-  std::string slug;
-  for (char c : base) {
-    char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    bool alnum = (l >= 'a' && l <= 'z') || (l >= '0' && l <= '9');
-    if (alnum) {
-      slug += l;
-    } else if (!slug.empty() && slug.back() != '-') {
-      slug += '-';
-    }
-  }
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  if (slug.size() > 40) slug.resize(40);
-  while (!slug.empty() && slug.back() == '-') slug.pop_back();
-  if (slug.empty()) slug = "app";
-  uint32_t hash = 2166136261u;  // FNV-1a of the identity of the code
-  for (char c : main_file + "|" + main_class) hash = (hash ^ static_cast<uint8_t>(c)) * 16777619u;
-  return fmt::format("{}-{:08x}", slug, hash);
-}
-
-std::optional<int64_t> TimeoutDeadline(const json::object& config, int64_t created_at) {
-  int64_t minutes = kDefaultTimeoutMinutes;
-  if (auto* timeout = config.if_contains("timeout")) {
-    if (timeout->is_string() && timeout->get_string() == "DISABLED") return std::nullopt;
-    if (timeout->is_object()) {
-      if (auto* m = timeout->get_object().if_contains("minutes"); m && m->is_int64() && m->get_int64() > 0) {
-        minutes = m->get_int64();
-      }
-    }
-  }
-  return created_at + minutes * 60 * 1000;
-}
 
 std::string ExtractErrorLines(const std::string& tail) {
   std::vector<std::string_view> lines;
@@ -272,105 +189,45 @@ void AppService::EnforceTimeouts() {
   }
 }
 
-Result<AppRecord> AppService::Submit(const std::string& cluster_id, const json::value& body_value) {
+Result<AppRecord> AppService::Submit(const std::string& cluster_id, const json::value& body) {
   SPARKPLANE_TRY(store_.GetCluster(cluster_id));
-  if (!body_value.is_object()) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "the body must be a JSON object such as {\"jobId\": \"my-job\", \"configOverrides\": {...}}");
-  }
-  const auto& body = body_value.get_object();
-  for (auto& [key, _] : body) {
-    if (std::find(std::begin(kSubmitKeys), std::end(kSubmitKeys), key) == std::end(kSubmitKeys)) {
-      return BadField(std::string(key), "unknown key; expected jobId, appId, configTemplateId, "
-                                        "submissionSource or configOverrides");
-    }
-  }
-  auto job_id = OptionalId(body, "jobId");
-  if (!job_id) return tl::unexpected(job_id.error());
-  auto app_id = OptionalId(body, "appId");
-  if (!app_id) return tl::unexpected(app_id.error());
-  auto template_id = OptionalId(body, "configTemplateId");
-  if (!template_id) return tl::unexpected(template_id.error());
-  std::string source = "public-api";
-  if (auto* v = body.if_contains("submissionSource"); v && !v->is_null()) {
-    if (!v->is_string() || (v->get_string() != "public-api" && v->get_string() != "jupyter-enterprise-gateway"))
-      return BadField("submissionSource", "must be 'public-api' or 'jupyter-enterprise-gateway'");
-    source = std::string(v->get_string());
-  }
-  const json::object* overrides = nullptr;
-  if (auto* v = body.if_contains("configOverrides"); v && !v->is_null()) {
-    SPARKPLANE_TRY(ValidateAppSpec(*v, "configOverrides"));
-    overrides = &v->get_object();
-  }
-  std::optional<json::value> template_spec;
-  if (!template_id->empty()) {
-    auto found = store_.GetTemplate(cluster_id, *template_id);
-    if (!found) {
-      Error e = found.error();
-      if (e.code == ErrorCode::kNotFound) e.field_paths = {"configTemplateId"};
-      return tl::unexpected(e);
-    }
-    template_spec = json::parse(found->config_json);
-  }
-  auto layered = [&](const std::optional<json::value>& job_spec) {
-    std::string template_source = "template:" + *template_id;
-    ConfigLayer layers[] = {
-        {template_source, template_spec ? &template_spec->get_object() : nullptr},
-        {"jobConfig", job_spec ? &job_spec->get_object() : nullptr},
-        {"platformDefaults", &PlatformDefaults()},
-        {"configOverrides", overrides}};
-    return MergeConfig(layers);
-  };
-  // The job may be derived from the main file, so merge once without the job layer to find it.
-  MergedConfig merged = layered(std::nullopt);
-  if (job_id->empty()) {
-    auto file = GetString(merged.config, "mainApplicationFile").value_or("");
-    auto path = runtime::LocalApplicationPath(file);
-    *job_id = DeriveJobId(path ? *path : file, GetString(merged.config, "mainClass").value_or(""));
-  }
-  if (auto job = store_.GetJob(cluster_id, *job_id); job && !job->config_json.empty()) {
-    merged = layered(json::parse(job->config_json));
-  }
-
-  // The resolved spec must be runnable here; say why at submission rather than at launch.
-  auto main_file = GetString(merged.config, "mainApplicationFile");
-  if (!main_file) {
-    return Fail(ErrorCode::kInvalidArgument, "configOverrides.mainApplicationFile is required",
-                {"configOverrides.mainApplicationFile"});
-  }
-  auto local_path = runtime::LocalApplicationPath(*main_file);
-  if (!local_path) return tl::unexpected(local_path.error());
-  if (!std::filesystem::is_regular_file(*local_path)) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("mainApplicationFile '{}' does not exist on the sparkplane host", *main_file),
-                {"configOverrides.mainApplicationFile"});
-  }
-  if (app_id->empty()) *app_id = *job_id + "-" + NewUuid4();
-  if (!IsK8sName(*app_id)) {
-    return BadField("jobId", "is too long to derive an app id from; send a shorter jobId or an appId");
-  }
-  runtime::LocalSubmitContext dry_run{options_.spark_home, options_.data_dir / "apps" / *app_id, *app_id,
-                                      options_.max_local_cores};
-  if (auto argv = runtime::BuildLocalSubmitArgv(merged.config, dry_run); !argv) {
-    return tl::unexpected(argv.error());
-  }
+  SubmissionLookups lookups{
+      .template_config = [&](const std::string& id) -> Result<json::value> {
+        auto found = store_.GetTemplate(cluster_id, id);
+        if (!found) return tl::unexpected(found.error());
+        json::error_code ec;
+        json::value config = json::parse(found->config_json, ec);
+        if (ec) return Fail(ErrorCode::kCorruption, fmt::format("template '{}' has a damaged config", id));
+        return config;
+      },
+      .job_config = [&](const std::string& id) -> std::optional<json::value> {
+        auto job = store_.GetJob(cluster_id, id);
+        if (!job || job->config_json.empty()) return std::nullopt;
+        json::error_code ec;
+        json::value config = json::parse(job->config_json, ec);
+        if (ec) return std::nullopt;
+        return config;
+      },
+      .file_exists = [](const std::string& path) { return fs::is_regular_file(path); }};
+  auto plan = PlanSubmission(body, lookups, {options_.spark_home, options_.data_dir, options_.max_local_cores});
+  if (!plan) return tl::unexpected(plan.error());
 
   int64_t now = NowMillis();
   AppRecord app;
-  app.id = *app_id;
+  app.id = plan->app_id;
   app.internal_id = NewUuid4();
   app.cluster_id = cluster_id;
-  app.job_id = *job_id;
-  app.display_name = *app_id;
+  app.job_id = plan->job_id;
+  app.display_name = plan->app_id;
   app.user_id = 1;
-  app.submission_source = source;
+  app.submission_source = plan->submission_source;
   app.state = AppState::kPending;
   app.created_at = app.updated_at = now;
   app.request_json = json::serialize(body);
-  app.config_json = json::serialize(merged.config);
-  app.config_sources_json = json::serialize(merged.sources);
+  app.config_json = json::serialize(plan->merged.config);
+  app.config_sources_json = json::serialize(plan->merged.sources);
   app.app_dir = (options_.data_dir / "apps" / app.id).string();
-  app.config_template_id = *template_id;
+  app.config_template_id = plan->template_id;
   SPARKPLANE_TRY(store_.InsertApp(app));
   wake_.notify_all();
   return app;

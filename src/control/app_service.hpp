@@ -17,6 +17,7 @@
 
 #include "common/result.hpp"
 #include "control/spark_observer.hpp"
+#include "control/submission.hpp"
 #include "eventlog/catalog.hpp"
 #include "runtime/process.hpp"
 #include "store/store.hpp"
@@ -88,14 +89,6 @@ class AppService {
   bool paused_ = false;
   std::thread loop_;
 };
-
-// A job id for submissions that name none: derived from the main file and class so that runs
-// of the same code group together, e.g. "pi-1a2b3c4d".
-std::string DeriveJobId(const std::string& main_application_file, const std::string& main_class);
-
-// Epoch millis when an app created at `created_at` times out under `config`'s timeout
-// (default 24 h); nullopt when the timeout is "DISABLED".
-std::optional<int64_t> TimeoutDeadline(const boost::json::object& config, int64_t created_at);
 
 // The error lines worth showing from a failed driver's log (a Python traceback, a JVM exception).
 std::string ExtractErrorLines(const std::string& log_tail);

@@ -162,12 +162,6 @@ TEST_F(AppServiceTest, TimeoutsKillRunningAndQueuedApps) {
   EXPECT_NE(app.error_message.find("timed out"), std::string::npos);
 }
 
-TEST(TimeoutDeadlineTest, DefaultsAndDisabled) {
-  EXPECT_EQ(TimeoutDeadline(json::object{}, 1000), 1000 + 24 * 3600 * 1000);
-  EXPECT_EQ(TimeoutDeadline(json::parse(R"({"timeout":{"minutes":5,"policy":"KILL"}})").as_object(), 0), 300000);
-  EXPECT_FALSE(TimeoutDeadline(json::parse(R"({"timeout":"DISABLED"})").as_object(), 0).has_value());
-}
-
 TEST(DeriveJobIdTest, StableSlugs) {
   EXPECT_EQ(DeriveJobId("/a/My_Job.py", ""), DeriveJobId("/a/My_Job.py", ""));
   EXPECT_NE(DeriveJobId("/a/My_Job.py", ""), DeriveJobId("/b/My_Job.py", ""));

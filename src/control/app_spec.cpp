@@ -1,5 +1,7 @@
 #include "control/app_spec.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <span>
 
@@ -9,14 +11,17 @@ namespace sparkplane::control {
 namespace json = boost::json;
 namespace {
 
+constexpr int64_t kDefaultTimeoutMinutes = 24 * 60;
+
 enum class Kind {
   kString,
   kNumber,       // int or double
-  kPositiveNumber,
+  kCores,        // positive, at most kMaxCores
   kInteger,
   kBool,
   kStringArray,
   kStringMap,    // object of string → string
+  kConfMap,      // kStringMap whose keys can be passed as `--conf key=value`
   kObject,       // any object (Kubernetes structures we pass through unchecked)
   kArray,        // any array
   kMemory,       // memory string
@@ -35,16 +40,17 @@ Status Bad(const std::string& path, std::string message) {
   return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {}", path, message), {path});
 }
 
-std::string_view KindName(Kind k) {
+std::string KindName(Kind k) {
   switch (k) {
     case Kind::kString:
     case Kind::kMemory: return "a string";
     case Kind::kNumber: return "a number";
-    case Kind::kPositiveNumber: return "a positive number";
+    case Kind::kCores: return fmt::format("a positive number of at most {}", kMaxCores);
     case Kind::kInteger: return "an integer";
     case Kind::kBool: return "a boolean";
     case Kind::kStringArray: return "an array of strings";
-    case Kind::kStringMap: return "an object of string values";
+    case Kind::kStringMap:
+    case Kind::kConfMap: return "an object of string values";
     case Kind::kObject:
     case Kind::kNested: return "an object";
     case Kind::kArray: return "an array";
@@ -52,6 +58,13 @@ std::string_view KindName(Kind k) {
   }
   return "valid";
 }
+
+// Strings reach spark-submit's argv, where a NUL would silently cut them short.
+constexpr const char* kNulMessage = "must not contain a NUL character (\\u0000)";
+bool HasNul(std::string_view s) { return s.find('\0') != std::string_view::npos; }
+
+// Boost.JSON reads an out-of-range literal such as 1e999 as infinity.
+bool IsFiniteNumber(const json::value& v) { return v.is_number() && std::isfinite(v.to_number<double>()); }
 
 Status CheckEnum(const json::value& v, const std::string& path,
                  std::initializer_list<std::string_view> allowed) {
@@ -77,11 +90,31 @@ Status CheckTimeout(const json::value& v, const std::string& path) {
   for (auto& [k, _] : o)
     if (k != "minutes" && k != "policy") return Bad(path + "." + std::string(k), "unknown key");
   auto minutes = o.if_contains("minutes");
-  if (!minutes || !minutes->is_int64() || minutes->get_int64() <= 0)
-    return Bad(path + ".minutes", "must be a positive integer");
+  if (!minutes || !minutes->is_int64() || minutes->get_int64() <= 0 || minutes->get_int64() > kMaxTimeoutMinutes)
+    return Bad(path + ".minutes", fmt::format("must be a positive integer of at most {} (ten years)", kMaxTimeoutMinutes));
   auto policy = o.if_contains("policy");
   if (!policy) return Bad(path + ".policy", "is required (\"KILL\")");
   return CheckEnum(*policy, path + ".policy", {"KILL"});
+}
+
+Status CheckInstances(const json::value& v, const std::string& path) {
+  if (!v.is_int64() || v.get_int64() < 0 || v.get_int64() > kMaxInstances)
+    return Bad(path, fmt::format("must be an integer from 0 to {}", kMaxInstances));
+  return Ok();
+}
+
+// Ocean's own examples send it as a string ("0.5"); either way a number in (0, 100).
+Status CheckMemoryOverheadFactor(const json::value& v, const std::string& path) {
+  double f = -1;
+  if (v.is_number()) {
+    f = v.to_number<double>();
+  } else if (v.is_string()) {
+    std::string_view text = v.get_string();
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), f);
+    if (ec != std::errc() || end != text.data() + text.size()) f = -1;
+  }
+  if (!(f > 0 && f < 100)) return Bad(path, "must be a positive number such as 0.4");
+  return Ok();
 }
 
 Status CheckExecutorMemory(const json::value& v, const std::string& path) {
@@ -100,7 +133,7 @@ Status CheckExecutorMemory(const json::value& v, const std::string& path) {
     std::string p = path + "." + std::string(k);
     if (k == "strategy") continue;
     if (k == "scalingFactor" || (autotuning && k == "marginRatio")) {
-      if (!val.is_number() || val.to_number<double>() <= 0) return Bad(p, "must be a positive number");
+      if (!IsFiniteNumber(val) || val.to_number<double>() <= 0) return Bad(p, "must be a positive number");
     } else if (k == "maxMemory") {
       if (!val.is_string() || !ParseMemoryMiB(val.get_string())) return Bad(p, "must be a memory string such as \"16g\"");
     } else if (autotuning && k == "historySize") {
@@ -127,7 +160,7 @@ constexpr Field kShuffle[] = {
 #define SPARKPLANE_POD_FIELDS                                                                    \
   {"affinity", Kind::kObject}, {"annotations", Kind::kStringMap}, {"configMaps", Kind::kArray},  \
       {"coreLimit", Kind::kString}, {"coreRequest", Kind::kString},                             \
-      {"cores", Kind::kPositiveNumber}, {"dnsConfig", Kind::kObject}, {"env", Kind::kArray},     \
+      {"cores", Kind::kCores}, {"dnsConfig", Kind::kObject}, {"env", Kind::kArray},     \
       {"envSecretKeyRefs", Kind::kObject}, {"envVars", Kind::kStringMap},                        \
       {"hostAliases", Kind::kArray}, {"image", Kind::kString}, {"instanceSelector", Kind::kObject}, \
       {"instanceAllowList", Kind::kStringArray}, {"javaOptions", Kind::kString},                 \
@@ -145,7 +178,7 @@ constexpr Field kDriver[] = {
 constexpr Field kExecutor[] = {
     SPARKPLANE_POD_FIELDS,
     {"memory", Kind::kSpecial, {}, CheckExecutorMemory},
-    {"instances", Kind::kInteger},
+    {"instances", Kind::kSpecial, {}, CheckInstances},
 };
 #undef SPARKPLANE_POD_FIELDS
 
@@ -154,7 +187,7 @@ constexpr Field kSpec[] = {
     {"deps", Kind::kNested, kDeps},
     {"driver", Kind::kNested, kDriver},
     {"executor", Kind::kNested, kExecutor},
-    {"hadoopConf", Kind::kStringMap},
+    {"hadoopConf", Kind::kConfMap},
     {"hadoopConfigMap", Kind::kString},
     {"image", Kind::kString},
     {"imagePullPolicy", Kind::kString},
@@ -165,20 +198,12 @@ constexpr Field kSpec[] = {
     {"logCollection", Kind::kNested, kLogCollection},
     {"mainApplicationFile", Kind::kString},
     {"mainClass", Kind::kString},
-    {"memoryOverheadFactor", Kind::kSpecial, {},
-     [](const json::value& v, const std::string& path) -> Status {
-       // Ocean's own examples send it as a string ("0.5").
-       double f = v.is_number() ? v.to_number<double>()
-                  : v.is_string() ? std::atof(std::string(v.get_string()).c_str())
-                                  : -1;
-       if (!(f > 0 && f < 100)) return Bad(path, "must be a positive number such as 0.4");
-       return Ok();
-     }},
+    {"memoryOverheadFactor", Kind::kSpecial, {}, CheckMemoryOverheadFactor},
     {"availabilityZone", Kind::kString},
     {"priority", Kind::kString},
     {"pythonVersion", Kind::kSpecial, {}, CheckPythonVersion},
     {"shuffle", Kind::kNested, kShuffle},
-    {"sparkConf", Kind::kStringMap},
+    {"sparkConf", Kind::kConfMap},
     {"sparkConfigMap", Kind::kString},
     {"sparkVersion", Kind::kString},
     {"timeout", Kind::kSpecial, {}, CheckTimeout},
@@ -207,9 +232,12 @@ Status CheckObject(std::span<const Field> fields, const json::value& v, const st
 Status CheckValue(const Field& f, const json::value& v, const std::string& path) {
   bool ok = true;
   switch (f.kind) {
-    case Kind::kString: ok = v.is_string(); break;
-    case Kind::kNumber: ok = v.is_number(); break;
-    case Kind::kPositiveNumber: ok = v.is_number() && v.to_number<double>() > 0; break;
+    case Kind::kString:
+      ok = v.is_string();
+      if (ok && HasNul(v.get_string())) return Bad(path, kNulMessage);
+      break;
+    case Kind::kNumber: ok = IsFiniteNumber(v); break;
+    case Kind::kCores: ok = IsFiniteNumber(v) && v.to_number<double>() > 0 && v.to_number<double>() <= kMaxCores; break;
     case Kind::kInteger: ok = v.is_int64() || v.is_uint64(); break;
     case Kind::kBool: ok = v.is_bool(); break;
     case Kind::kObject: ok = v.is_object(); break;
@@ -218,17 +246,24 @@ Status CheckValue(const Field& f, const json::value& v, const std::string& path)
       ok = v.is_array();
       if (ok) {
         const auto& a = v.get_array();
-        for (size_t i = 0; i < a.size(); ++i)
+        for (size_t i = 0; i < a.size(); ++i) {
           if (!a[i].is_string()) return Bad(fmt::format("{}[{}]", path, i), "must be a string");
+          if (HasNul(a[i].get_string())) return Bad(fmt::format("{}[{}]", path, i), kNulMessage);
+        }
       }
       break;
     case Kind::kStringMap:
+    case Kind::kConfMap:
       ok = v.is_object();
       if (ok) {
-        for (auto& [k, val] : v.get_object())
-          if (!val.is_string())
-            return Bad(fmt::format("{}.{}", path, std::string_view(k)),
-                       "must be a string (quote numbers and booleans)");
+        for (auto& [k, val] : v.get_object()) {
+          std::string p = fmt::format("{}.{}", path, std::string_view(k));
+          if (!val.is_string()) return Bad(p, "must be a string (quote numbers and booleans)");
+          if (HasNul(k) || HasNul(val.get_string())) return Bad(p, kNulMessage);
+          // spark-submit splits `--conf key=value` at the first '='.
+          if (f.kind == Kind::kConfMap && (k.empty() || k.find('=') != json::string_view::npos))
+            return Bad(p, "a configuration key must be non-empty and contain no '='");
+        }
       }
       break;
     case Kind::kMemory: {
@@ -251,6 +286,20 @@ Status CheckValue(const Field& f, const json::value& v, const std::string& path)
 
 Status ValidateAppSpec(const json::value& spec, std::string_view where) {
   return CheckObject(kSpec, spec, std::string(where));
+}
+
+std::optional<int64_t> TimeoutDeadline(const json::object& config, int64_t created_at) {
+  int64_t minutes = kDefaultTimeoutMinutes;
+  if (auto* timeout = config.if_contains("timeout")) {
+    if (timeout->is_string() && timeout->get_string() == "DISABLED") return std::nullopt;
+    if (timeout->is_object()) {
+      if (auto* m = timeout->get_object().if_contains("minutes"); m && m->is_int64() && m->get_int64() > 0) {
+        // Configs stored before the bound existed may ask for more; the sum must not overflow.
+        minutes = std::min(m->get_int64(), kMaxTimeoutMinutes);
+      }
+    }
+  }
+  return created_at + minutes * 60 * 1000;
 }
 
 }  // namespace sparkplane::control

@@ -40,12 +40,17 @@ void RecordLeaves(const json::value& v, const std::string& pointer, const std::s
   }
 }
 
+// Objects whose keys depend on each other (a memory strategy, a timeout) are one choice: a higher
+// layer replaces them whole, or {"strategy": "oomRecovery"} over an autotuning object would keep
+// autotuning's historySize and no longer validate.
+bool ReplacedWhole(std::string_view pointer) { return pointer == "/executor/memory" || pointer == "/timeout"; }
+
 void MergeInto(json::object& into, const json::object& from, const std::string& pointer,
                const std::string& source, json::object& sources) {
   for (auto& [key, value] : from) {
     std::string child = pointer + "/" + PointerToken(key);
     auto* existing = into.if_contains(key);
-    if (existing && existing->is_object() && value.is_object()) {
+    if (existing && existing->is_object() && value.is_object() && !ReplacedWhole(child)) {
       MergeInto(existing->get_object(), value.get_object(), child, source, sources);
       continue;
     }

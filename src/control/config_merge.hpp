@@ -1,6 +1,7 @@
 // The one config merge: layers of ApplicationSpec objects, lowest precedence first
 // (template → job config → auto-tuning → platform defaults → configOverrides → runtime).
-// Objects merge key by key; arrays and scalars of a higher layer replace lower ones.
+// Objects merge key by key; arrays and scalars of a higher layer replace lower ones, and so do
+// the objects that are one choice (executor.memory strategies, timeout).
 #pragma once
 
 #include <span>

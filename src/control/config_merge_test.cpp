@@ -40,5 +40,20 @@ TEST(ConfigMergeTest, ScalarReplacingObjectDropsOldSources) {
   EXPECT_EQ(m.sources.at("/executor/memory"), "high");
 }
 
+// Found by bench/fuzz/submission_fuzz: an oomRecovery override over an autotuning template kept
+// historySize, and the resolved config no longer validated.
+TEST(ConfigMergeTest, MemoryStrategyAndTimeoutReplaceWhole) {
+  auto low = Obj(R"({"executor":{"memory":{"strategy":"autotuning","historySize":5},"cores":2},)"
+                 R"("timeout":{"minutes":60,"policy":"KILL"}})");
+  auto high = Obj(R"({"executor":{"memory":{"strategy":"oomRecovery"}},"timeout":{"policy":"KILL","minutes":5}})");
+  ConfigLayer layers[] = {{"low", &low}, {"high", &high}};
+  auto m = MergeConfig(layers);
+  EXPECT_EQ(json::serialize(m.config.at("executor")), R"({"memory":{"strategy":"oomRecovery"},"cores":2})");
+  EXPECT_EQ(m.sources.at("/executor/memory/strategy"), "high");
+  EXPECT_FALSE(m.sources.contains("/executor/memory/historySize"));
+  EXPECT_EQ(m.sources.at("/executor/cores"), "low");
+  EXPECT_EQ(m.sources.at("/timeout/minutes"), "high");
+}
+
 }  // namespace
 }  // namespace sparkplane::control
