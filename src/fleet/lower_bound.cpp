@@ -4,6 +4,9 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <string>
+#include <tuple>
 #include <unordered_map>
 
 namespace sparkplane::fleet {
@@ -247,6 +250,146 @@ LowerBoundResult ComputeLowerBound(const Trace& trace, const LowerBoundModel& mo
       result.rate.emplace_back(t, 0.0);
     }
   }
+  return result;
+}
+
+namespace {
+
+// Instance types that are not dominated (another type as cheap or cheaper with at least as
+// much of both resources), cheapest first.
+struct NodeOffer {
+  double price;
+  Resources allocatable;
+};
+std::vector<NodeOffer> ParetoOffers(const Catalog& catalog, const std::vector<int>& types,
+                                    CapacityType capacity) {
+  std::vector<NodeOffer> all;
+  for (int t : types) all.push_back({catalog.Type(t).Price(capacity), catalog.Type(t).allocatable});
+  std::sort(all.begin(), all.end(), [](const NodeOffer& a, const NodeOffer& b) {
+    return a.price < b.price ||
+           (a.price == b.price && a.allocatable.cpu_milli + a.allocatable.memory_mib >
+                                      b.allocatable.cpu_milli + b.allocatable.memory_mib);
+  });
+  std::vector<NodeOffer> out;
+  for (auto& o : all) {
+    bool dominated = false;
+    for (auto& kept : out) dominated |= kept.allocatable.Fits(o.allocatable);
+    if (!dominated) out.push_back(o);
+  }
+  return out;
+}
+
+double CheapestCover(const std::vector<NodeOffer>& offers, const Resources& r) {
+  for (auto& o : offers) {
+    if (o.allocatable.Fits(r)) return o.price;
+  }
+  return std::numeric_limits<double>::infinity();
+}
+
+}  // namespace
+
+IntegralBoundResult ComputeIntegralBound(const Trace& trace, const LowerBoundModel& model,
+                                         const Catalog& catalog,
+                                         const std::vector<int>& on_demand_types,
+                                         const std::vector<int>& spot_types, int max_exact_pods) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  // Executors may use either capacity type: their offers are both lists' Pareto front.
+  std::vector<NodeOffer> driver_offers =
+      ParetoOffers(catalog, on_demand_types, CapacityType::kOnDemand);
+  std::vector<NodeOffer> any_offers = driver_offers;
+  for (auto& o : ParetoOffers(catalog, spot_types, CapacityType::kSpot)) any_offers.push_back(o);
+  std::sort(any_offers.begin(), any_offers.end(),
+            [](const NodeOffer& a, const NodeOffer& b) { return a.price < b.price; });
+  std::unordered_map<std::string, double> driver_start;
+  for (auto& p : trace.pods) {
+    if (p.role == Role::kDriver) driver_start[p.app_id] = p.request_s;
+  }
+  struct Change {
+    double t;
+    int pod;
+    bool start;
+  };
+  std::vector<Change> changes;
+  for (int i = 0; i < static_cast<int>(trace.pods.size()); ++i) {
+    auto& p = trace.pods[i];
+    bool driver = p.role == Role::kDriver;
+    if (std::isinf(CheapestCover(driver ? driver_offers : any_offers, p.request))) continue;
+    double start = p.request_s;
+    if (auto it = driver_start.find(p.app_id); !driver && it != driver_start.end()) {
+      start = std::max(start, it->second);
+    }
+    changes.push_back({start, i, true});
+    changes.push_back({start + p.duration_s, i, false});
+  }
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const Change& a, const Change& b) { return a.t < b.t; });
+  // Running pods as sorted (is driver, cpu, memory); the optimum of a multiset is cached.
+  using Pod = std::tuple<bool, int64_t, int64_t>;
+  std::map<int, Pod> running;
+  std::map<std::vector<Pod>, double> cache;
+  IntegralBoundResult result;
+  double busy_s = 0, exact_s = 0;
+  for (size_t i = 0; i < changes.size();) {
+    const double t = changes[i].t;
+    for (; i < changes.size() && changes[i].t == t; ++i) {
+      auto& p = trace.pods[changes[i].pod];
+      if (changes[i].start) {
+        running[changes[i].pod] = {p.role == Role::kDriver, p.request.cpu_milli,
+                                   p.request.memory_mib};
+      } else {
+        running.erase(changes[i].pod);
+      }
+    }
+    if (i == changes.size() || running.empty()) continue;
+    const double dt = changes[i].t - t;
+    if (dt <= 0) continue;
+    busy_s += dt;
+    std::vector<Pod> pods;
+    Resources od{}, flex{};
+    for (auto& [id, pod] : running) {
+      pods.push_back(pod);
+      (std::get<0>(pod) ? od : flex) += Resources{std::get<1>(pod), std::get<2>(pod)};
+    }
+    double lp = model.CostPerHour(od, flex);
+    double rate = lp;
+    const int n = static_cast<int>(pods.size());
+    if (n <= max_exact_pods) {
+      exact_s += dt;
+      std::sort(pods.begin(), pods.end());
+      auto it = cache.find(pods);
+      if (it == cache.end()) {
+        // best[mask] = cheapest whole-node fleet for the pods in mask; a node's pods are a
+        // subset holding the lowest pod left, priced at the cheapest type covering their sum.
+        const int full = (1 << n) - 1;
+        std::vector<double> node(full + 1, kInf), best(full + 1, kInf);
+        for (int mask = 1; mask <= full; ++mask) {
+          Resources sum{};
+          bool driver = false;
+          for (int k = 0; k < n; ++k) {
+            if (mask >> k & 1) {
+              sum += Resources{std::get<1>(pods[k]), std::get<2>(pods[k])};
+              driver |= std::get<0>(pods[k]);
+            }
+          }
+          node[mask] = CheapestCover(driver ? driver_offers : any_offers, sum);
+        }
+        best[0] = 0;
+        for (int mask = 1; mask <= full; ++mask) {
+          const int lowest = mask & -mask;
+          for (int sub = mask; sub; sub = (sub - 1) & mask) {
+            if ((sub & lowest) && node[sub] < kInf) {
+              best[mask] = std::min(best[mask], node[sub] + best[mask ^ sub]);
+            }
+          }
+        }
+        if (cache.size() > 100'000) cache.clear();
+        it = cache.emplace(pods, std::max(best[full], lp)).first;
+      }
+      rate = it->second;
+    }
+    result.usd += rate * dt / 3600.0;
+  }
+  result.exact_share = busy_s > 0 ? exact_s / busy_s : 1;
   return result;
 }
 

@@ -62,4 +62,20 @@ LowerBoundResult ComputeLowerBound(const Trace& trace, const LowerBoundModel& mo
                                    const Catalog& catalog, const std::vector<int>& on_demand_types,
                                    const std::vector<int>& spot_types);
 
+struct IntegralBoundResult {
+  double usd = 0;
+  double exact_share = 0;  // share of the busy time where the whole-node optimum was solved
+};
+
+// A tighter bound with the same demand, prices and start times as ComputeLowerBound: per
+// interval, when at most max_exact_pods pods run, the exact cheapest fleet of whole nodes
+// where each pod sits on one node (a node with a driver must be on-demand), by dynamic
+// programming over subsets (3^n); otherwise the LP. Still ignores boot time, headroom and
+// minimum billing, so it bounds any policy with these start/stop times.
+IntegralBoundResult ComputeIntegralBound(const Trace& trace, const LowerBoundModel& model,
+                                         const Catalog& catalog,
+                                         const std::vector<int>& on_demand_types,
+                                         const std::vector<int>& spot_types,
+                                         int max_exact_pods = 14);
+
 }  // namespace sparkplane::fleet

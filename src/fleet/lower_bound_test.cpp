@@ -63,6 +63,30 @@ TEST(LowerBound, ExecutorsStartWithTheirDriver) {
   EXPECT_NEAR(lb.usd, (1.0 + 0.5) * 100 / 3600 + 0.5 * 3500 / 3600, 1e-9);
 }
 
+TEST(LowerBound, WholeNodeBoundByHand) {
+  // O = (2 cores, 2 GiB), $1 on-demand, $0.25 spot.
+  Catalog c({Type("o", 2, 2, 1.0, 0.25)});
+  LowerBoundModel m(c, {0}, {0});
+  // Three 1-core executors for an hour: two whole spot nodes ($0.5), not 1.5 ($0.375).
+  Trace three;
+  for (int e = 0; e < 3; ++e) three.pods.push_back({"a", Role::kExecutor, {1000, 1024}, 0, 3600});
+  auto whole = ComputeIntegralBound(three, m, c, {0}, {0});
+  EXPECT_NEAR(whole.usd, 0.5, 1e-9);
+  EXPECT_NEAR(whole.exact_share, 1.0, 1e-9);
+  EXPECT_NEAR(ComputeLowerBound(three, m, c, {0}, {0}).usd, 0.375, 1e-9);
+  // More pods than max_exact_pods: the LP.
+  auto fallback = ComputeIntegralBound(three, m, c, {0}, {0}, 2);
+  EXPECT_NEAR(fallback.usd, 0.375, 1e-9);
+  EXPECT_NEAR(fallback.exact_share, 0.0, 1e-9);
+  // A driver and an executor: one on-demand node holds both ($1); the LP pays half an
+  // on-demand node and half a spot one ($0.625).
+  Trace mixed;
+  mixed.pods.push_back({"a", Role::kDriver, {1000, 1024}, 0, 3600});
+  mixed.pods.push_back({"a", Role::kExecutor, {1000, 1024}, 0, 3600});
+  EXPECT_NEAR(ComputeIntegralBound(mixed, m, c, {0}, {0}).usd, 1.0, 1e-9);
+  EXPECT_NEAR(ComputeLowerBound(mixed, m, c, {0}, {0}).usd, 0.625, 1e-9);
+}
+
 TEST(LowerBound, WorkedExampleOnReferenceCatalog) {
   // §A8: 100 executors × (4 vCPU, 15.4 GiB) on c5/m5/r5 on-demand is about $19/h with raw
   // capacity; allocatable capacity costs a little more, the best integer fleet $21.50/h.

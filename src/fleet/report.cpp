@@ -31,6 +31,7 @@ Result<Comparison> RunComparison(const Catalog& catalog, const std::vector<NodeG
   out.lower_bound_usd = lb.usd;
   out.per_pod_bound_usd = lb.per_pod_usd;
   out.lower_bound_any_capacity_usd = lb.any_capacity_usd;
+  out.integral_bound = ComputeIntegralBound(trace, model, catalog, od_types, spot_types);
   if (repack_estimate) {
     Scheduler scheduler(catalog, groups);
     out.repack_estimate_usd = RepackEstimateUsd(trace, scheduler, catalog);
@@ -51,6 +52,8 @@ std::string ComparisonJson(const Comparison& c) {
   root["lower_bound_unschedulable_pods"] = c.lower_bound_unschedulable;
   root["per_pod_bound_usd"] = c.per_pod_bound_usd;
   root["lower_bound_any_capacity_usd"] = c.lower_bound_any_capacity_usd;
+  root["integral_bound_usd"] = c.integral_bound.usd;
+  root["integral_bound_exact_share"] = c.integral_bound.exact_share;
   if (c.repack_estimate_usd >= 0) root["repack_estimate_usd"] = c.repack_estimate_usd;
   boost::json::object policies;
   for (auto& r : c.results) {
@@ -89,6 +92,8 @@ std::string ComparisonText(const Comparison& c) {
   std::string out =
       fmt::format("lower bound: ${:.2f} (drivers on spot too: ${:.2f}; per-pod bound ${:.2f})\n",
                   c.lower_bound_usd, c.lower_bound_any_capacity_usd, c.per_pod_bound_usd);
+  out += fmt::format("whole-node bound: ${:.2f} (exact on {:.0f}% of the busy time)\n",
+                     c.integral_bound.usd, 100 * c.integral_bound.exact_share);
   if (c.repack_estimate_usd >= 0) {
     out +=
         fmt::format("repack estimate (free moves, instant boot): ${:.2f}\n", c.repack_estimate_usd);

@@ -8,6 +8,7 @@
 
 #include "common/result.hpp"
 #include "fleet/catalog.hpp"
+#include "fleet/lower_bound.hpp"
 #include "fleet/node_group.hpp"
 #include "fleet/policies.hpp"
 #include "fleet/simulator.hpp"
@@ -20,6 +21,7 @@ struct Comparison {
   double per_pod_bound_usd = 0;
   double lower_bound_any_capacity_usd = 0;  // drivers may use spot too (see lower_bound.hpp)
   double repack_estimate_usd = -1;          // RepackEstimateUsd; < 0 when not asked for
+  IntegralBoundResult integral_bound;       // ComputeIntegralBound
   std::vector<std::pair<double, double>> lower_bound_rate;  // (t, $/h), step function
   int64_t lower_bound_unschedulable = 0;
   std::vector<PolicyResult> results;

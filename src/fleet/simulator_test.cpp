@@ -231,6 +231,8 @@ TEST(Report, JsonHasTheKeysTheIssueNames) {
   EXPECT_GT(root.at("lower_bound_usd").as_double(), 0);
   EXPECT_LE(root.at("lower_bound_any_capacity_usd").as_double(),
             root.at("lower_bound_usd").as_double());
+  EXPECT_GE(root.at("integral_bound_usd").as_double(),
+            root.at("lower_bound_usd").as_double() * (1 - 1e-9));
   auto& policies = root.at("policies").as_object();
   for (auto& name : PolicyNames()) {
     auto& p = policies.at(name).as_object();
