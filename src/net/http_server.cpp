@@ -1,13 +1,15 @@
-// Event-loop HTTP/1.1 server: one Asio io_context run by a few threads, one coroutine per
-// connection on its own strand. Handlers run inline on the loop threads; streamed bodies, whose
-// sources may wait for data, are written from a thread of their own and the connection returns
-// to the loop afterwards.
+// Event-loop HTTP/1.1 server: a few loop threads, each running its own io_context, and one
+// coroutine per connection on the loop it was assigned to (round robin). Handlers run inline on
+// the loop; requests marked slow run on a separate pool; streamed bodies, whose sources may wait
+// for data, are written from a thread of their own and the connection returns to its loop
+// afterwards.
 #include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -90,9 +92,8 @@ class Server final : public HttpServer {
   Server(ServerOptions options, Handler handler)
       : options_(std::move(options)),
         handler_(std::move(handler)),
-        io_(std::make_shared<asio::io_context>()),
-        work_(asio::make_work_guard(*io_)),
-        acceptor_(asio::make_strand(*io_)),
+        loops_(MakeLoops(options_.threads)),
+        acceptor_(loops_.front().io->get_executor()),
         slow_pool_(static_cast<size_t>(std::max(1, options_.slow_threads))) {}
 
   ~Server() override { Stop(); }
@@ -112,9 +113,7 @@ class Server final : public HttpServer {
     }
     port_ = acceptor_.local_endpoint().port();
     asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
-    int threads = options_.threads > 0 ? options_.threads
-                                       : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
-    for (int i = 0; i < threads; ++i) threads_.emplace_back([io = io_] { io->run(); });
+    for (auto& loop : loops_) threads_.emplace_back([io = loop.io] { io->run(); });
     return Ok();
   }
 
@@ -140,8 +139,10 @@ class Server final : public HttpServer {
         drained_.wait(lock, [&] { return connections_.empty(); });
       }
     }
-    work_.reset();
-    io_->stop();
+    for (auto& loop : loops_) {
+      loop.work.reset();
+      loop.io->stop();
+    }
     for (auto& t : threads_) t.join();
     threads_.clear();
     slow_pool_.join();
@@ -155,7 +156,8 @@ class Server final : public HttpServer {
 
   asio::awaitable<void> AcceptLoop() {
     while (!stopping_) {
-      tcp::socket socket(asio::make_strand(*io_));
+      Loop& loop = loops_[next_loop_++ % loops_.size()];
+      tcp::socket socket(loop.io->get_executor());
       auto [ec] = co_await acceptor_.async_accept(socket, kAwait);
       if (ec) {
         if (stopping_ || ec == asio::error::operation_aborted) break;
@@ -166,7 +168,7 @@ class Server final : public HttpServer {
       }
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      auto conn = std::make_shared<Connection>(io_, std::move(socket));
+      auto conn = std::make_shared<Connection>(loop.io, std::move(socket));
       auto peer = conn->stream.socket().remote_endpoint(ignored);
       if (!ignored) conn->remote = peer.address().to_string();
       {
@@ -244,7 +246,7 @@ class Server final : public HttpServer {
       if (!DecodeTarget(req)) {
         response = PlainError(400, "malformed request target");
       } else if (options_.is_slow && options_.is_slow(req)) {
-        // Runs on the slow pool; this coroutine resumes on its strand with the result.
+        // Runs on the slow pool; this coroutine resumes on its loop with the result.
         response = co_await asio::co_spawn(
             slow_pool_.get_executor(), [this, &req]() -> asio::awaitable<Response> { co_return Handle(req); },
             asio::use_awaitable);
@@ -340,8 +342,22 @@ class Server final : public HttpServer {
 
   ServerOptions options_;
   Handler handler_;
-  std::shared_ptr<asio::io_context> io_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  struct Loop {
+    std::shared_ptr<asio::io_context> io;
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  };
+  static std::vector<Loop> MakeLoops(int threads) {
+    if (threads <= 0) threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+    std::vector<Loop> loops(static_cast<size_t>(threads));
+    for (auto& loop : loops) {
+      loop.io = std::make_shared<asio::io_context>(1);
+      loop.work.emplace(loop.io->get_executor());
+    }
+    return loops;
+  }
+
+  std::vector<Loop> loops_;  // one io_context and thread each
+  size_t next_loop_ = 0;     // used by the accept loop only
   tcp::acceptor acceptor_;
   std::vector<std::thread> threads_;
   asio::thread_pool slow_pool_;
