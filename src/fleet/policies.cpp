@@ -649,7 +649,8 @@ class SparkplanePolicy : public Policy {
   // node → (app, room). Other pods see a node's free room minus its holds.
   std::map<int, std::vector<std::pair<int, Resources>>> held_;
   std::map<int, double> hold_since_;  // app → when its first hold was taken
-  std::map<int, int> replacing_;      // under-used node → its booting replacement
+  std::map<int, int> replacing_;      // node being replaced → its booting replacement (a
+                                      // merge maps two nodes to one)
   std::set<int> reserved_;
 };
 
