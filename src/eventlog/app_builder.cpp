@@ -17,6 +17,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <span>
 #include <thread>
 
 namespace sparkplane::eventlog {
@@ -209,11 +210,23 @@ error_code ReadIntArray(od::value v, std::vector<int32_t>& out) {
   });
 }
 
+// Index of an executor metric name (kExecutorMetricCount if unknown); `hint` as FindMetricKey.
+size_t ExecutorMetricIndex(std::string_view key, size_t& hint) {
+  for (size_t n = 0; n < kExecutorMetricCount; ++n) {
+    size_t i = (hint + n) % kExecutorMetricCount;
+    if (kExecutorMetricNames[i] == key) {
+      hint = i + 1;
+      return i;
+    }
+  }
+  return kExecutorMetricCount;
+}
+
 error_code ReadExecutorMetrics(od::value v, ExecutorMetricValues& out, uint64_t& unknown) {
   out.fill(0);
+  size_t hint = 0;
   return ForEachField(v, [&](std::string_view key, od::value val) {
-    size_t i = 0;
-    while (i < kExecutorMetricCount && kExecutorMetricNames[i] != key) ++i;
+    size_t i = ExecutorMetricIndex(key, hint);
     if (i == kExecutorMetricCount) {
       ++unknown;
       return simdjson::SUCCESS;
@@ -442,52 +455,118 @@ struct AccumScan {
   size_t close = std::string_view::npos;  // and its ']'
 };
 
-// A cursor over Spark's fixed accumulable layout; any surprise makes the caller parse the line
-// with the JSON parser instead.
-class AccumCursor {
+// A cursor over JSON as Spark writes it (no whitespace, no escapes in the parts it reads); any
+// surprise makes the caller parse the line with the JSON parser instead.
+class JsonCursor {
  public:
-  AccumCursor(const char* p, const char* end) : p_(p), end_(end) {}
-  bool Take(std::string_view s) {
-    if (static_cast<size_t>(end_ - p_) < s.size() || std::memcmp(p_, s.data(), s.size()) != 0)
+  // [p, end) must be followed by kLinePadding readable bytes.
+  JsonCursor(const char* p, const char* end) : p_(p), end_(end) {}
+  template <size_t N>
+  bool Take(const char (&literal)[N]) {
+    if (static_cast<size_t>(end_ - p_) < N - 1 || std::memcmp(p_, literal, N - 1) != 0)
       return false;
-    p_ += s.size();
+    p_ += N - 1;
     return true;
   }
-  bool Int(int64_t& v) {
-    auto [ptr, ec] = std::from_chars(p_, end_, v);
-    if (ec != std::errc()) return false;
-    p_ = ptr;
+  bool Take(char c) {
+    if (p_ == end_ || *p_ != c) return false;
+    ++p_;
     return true;
   }
-  // A string without escapes (the opening quote already taken), or a bare scalar.
-  bool Scalar(std::string_view& out) {
-    if (p_ < end_ && *p_ == '"') {
-      const char* close = static_cast<const char*>(std::memchr(p_ + 1, '"', end_ - p_ - 1));
-      if (!close || std::memchr(p_ + 1, '\\', close - p_ - 1)) return false;
-      out = std::string_view(p_ + 1, static_cast<size_t>(close - p_ - 1));
-      p_ = close + 1;
-      return true;
-    }
+  // An integer as JSON writes it (no leading zeros, no fraction or exponent after it).
+  bool PlainInt(int64_t& v) {
     const char* q = p_;
-    while (q < end_ && *q != ',' && *q != '}' && *q != ']') ++q;
-    out = std::string_view(p_, static_cast<size_t>(q - p_));
+    bool negative = q < end_ && *q == '-';
+    if (negative) ++q;
+    const char* digits = q;
+    uint64_t x = 0;
+    while (q < end_ && q - digits < 18 && static_cast<unsigned char>(*q - '0') < 10) {
+      x = x * 10 + static_cast<uint64_t>(*q - '0');
+      ++q;
+    }
+    if (q == digits || (*digits == '0' && q - digits > 1)) return false;
+    if (q < end_ &&
+        (static_cast<unsigned char>(*q - '0') < 10 || *q == '.' || *q == 'e' || *q == 'E')) {
+      return false;  // 19+ digits or a fraction: left to the JSON parser
+    }
+    v = negative ? -static_cast<int64_t>(x) : static_cast<int64_t>(x);
     p_ = q;
-    return !out.empty();
+    return true;
+  }
+  bool Int32(int32_t& v) {
+    int64_t x = 0;
+    if (!PlainInt(x)) return false;
+    v = static_cast<int32_t>(x);
+    return true;
   }
   bool Bool(bool& b) {
     if (Take("true")) return b = true;
     b = false;
     return Take("false");
   }
+  // A string without escapes.
+  bool String(std::string_view& out) {
+    if (p_ == end_ || *p_ != '"') return false;
+    const char* close = QuoteOrEscape(p_ + 1, end_);
+    if (close >= end_ || *close != '"') return false;
+    out = std::string_view(p_ + 1, static_cast<size_t>(close - p_ - 1));
+    p_ = close + 1;
+    return true;
+  }
+  // A string without escapes, or a bare scalar up to the next ',', '}' or ']'.
+  bool Scalar(std::string_view& out) {
+    if (p_ < end_ && *p_ == '"') return String(out);
+    const char* q = p_;
+    while (q < end_ && *q != ',' && *q != '}' && *q != ']') ++q;
+    out = std::string_view(p_, static_cast<size_t>(q - p_));
+    p_ = q;
+    return !out.empty();
+  }
+  // `"key":` with a key without escapes.
+  bool Key(std::string_view& key) { return String(key) && Take(':'); }
+  // Calls field(key) for each field of an object; field() consumes the value.
+  template <class Fn>
+  bool Fields(Fn&& field) {
+    if (!Take('{')) return false;
+    if (Take('}')) return true;
+    while (true) {
+      std::string_view key;
+      if (!Key(key) || !field(key)) return false;
+      if (Take(',')) continue;
+      return Take('}');
+    }
+  }
+  bool AtEnd() const { return p_ == end_; }
+  void Skip(const char* to) { p_ = to; }
   char Peek() const { return p_ < end_ ? *p_ : '\0'; }
   const char* pos() const { return p_; }
 
  private:
+  // The first '"' or '\\' in [p, end), else end (reads 16 bytes at a time, into the padding).
+  static const char* QuoteOrEscape(const char* p, const char* end) {
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
+    for (; p < end; p += 16) {
+      __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(
+          _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, slash))));
+      if (mask) return std::min(end, p + __builtin_ctz(mask));
+    }
+    return end;
+#else
+    while (p < end && *p != '"' && *p != '\\') ++p;
+    return p;
+#endif
+  }
+
   const char* p_;
   const char* end_;
 };
 
 // Walks Task Info's accumulables in the layout Spark writes; collects SQL metric updates.
+AccumScan WalkAccumulables(const char* begin, const char* open, const char* end,
+                           SqlUpdates& sql_updates);
+
 AccumScan ScanAccumulables(std::string_view line, SqlUpdates& sql_updates) {
   constexpr std::string_view kKey = "\"Accumulables\":";
   AccumScan scan;
@@ -501,19 +580,27 @@ AccumScan ScanAccumulables(std::string_view line, SqlUpdates& sql_updates) {
       break;
     }
   }
-  if (!open || (open + 1 < end && open[1] == ']')) return scan;  // nothing to parse
+  if (!open) return scan;
+  return WalkAccumulables(begin, open, end, sql_updates);
+}
+
+// The accumulables array starting at `open` ('[') of the line starting at `begin`.
+AccumScan WalkAccumulables(const char* begin, const char* open, const char* end,
+                           SqlUpdates& sql_updates) {
+  AccumScan scan;
+  if (open + 1 < end && open[1] == ']') return scan;  // nothing to parse
   size_t mark = sql_updates.size();
   auto parse_all = [&] {
     sql_updates.resize(mark);
     scan.parse_array = true;
     return scan;
   };
-  AccumCursor c(open + 1, end);
+  JsonCursor c(open + 1, end);
   while (true) {
     int64_t id = 0;
     std::string_view name, update, value;
     bool internal = false, count_failed = false;
-    if (!c.Take("{\"ID\":") || !c.Int(id) || !c.Take(",\"Name\":") || !c.Scalar(name) ||
+    if (!c.Take("{\"ID\":") || !c.PlainInt(id) || !c.Take(",\"Name\":") || !c.Scalar(name) ||
         !c.Take(",\"Update\":") || !c.Scalar(update) || !c.Take(",\"Value\":") ||
         !c.Scalar(value) || !c.Take(",\"Internal\":") || !c.Bool(internal) ||
         !c.Take(",\"Count Failed Values\":") || !c.Bool(count_failed)) {
@@ -528,7 +615,7 @@ AccumScan ScanAccumulables(std::string_view line, SqlUpdates& sql_updates) {
       if (ec == std::errc() && ptr == update.data() + update.size())
         sql_updates.emplace_back(id, v);
     }
-    if (c.Take(",")) continue;
+    if (c.Take(',')) continue;
     if (c.Peek() != ']') return parse_all();
     scan.open = static_cast<size_t>(open - begin);
     scan.close = static_cast<size_t>(c.pos() - begin);
@@ -593,46 +680,87 @@ error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown, bool wa
   return simdjson::SUCCESS;
 }
 
-error_code ReadMetricObject(od::value v, TaskMetricValues& m, uint64_t& unknown,
-                            std::initializer_list<std::pair<std::string_view, TaskMetric>> keys,
-                            TaskMetricValues* push_target = nullptr);
+// Spark's Task Metrics layout: key → metric, per (nested) object. Shared by the JSON parser
+// and the fixed-layout fast path so both know the same keys.
+using MetricKeys = std::span<const std::pair<std::string_view, TaskMetric>>;
+constexpr std::pair<std::string_view, TaskMetric> kTaskMetricKeys[] = {
+    {"Executor Deserialize Time", kExecutorDeserializeTime},
+    {"Executor Deserialize CPU Time", kExecutorDeserializeCpuTime},
+    {"Executor Run Time", kExecutorRunTime},
+    {"Executor CPU Time", kExecutorCpuTime},
+    {"Peak Execution Memory", kPeakExecutionMemory},
+    {"Result Size", kResultSize},
+    {"JVM GC Time", kJvmGcTime},
+    {"Result Serialization Time", kResultSerializationTime},
+    {"Memory Bytes Spilled", kMemoryBytesSpilled},
+    {"Disk Bytes Spilled", kDiskBytesSpilled}};
+constexpr std::pair<std::string_view, TaskMetric> kShuffleReadKeys[] = {
+    {"Remote Blocks Fetched", kShuffleRemoteBlocksFetched},
+    {"Local Blocks Fetched", kShuffleLocalBlocksFetched},
+    {"Fetch Wait Time", kShuffleFetchWaitTime},
+    {"Remote Bytes Read", kShuffleRemoteBytesRead},
+    {"Remote Bytes Read To Disk", kShuffleRemoteBytesReadToDisk},
+    {"Local Bytes Read", kShuffleLocalBytesRead},
+    {"Total Records Read", kShuffleRecordsRead},
+    {"Remote Requests Duration", kShuffleRemoteReqsDuration}};
+constexpr std::pair<std::string_view, TaskMetric> kPushReadKeys[] = {
+    {"Corrupt Merged Block Chunks", kPushCorruptMergedBlockChunks},
+    {"Merged Fetch Fallback Count", kPushMergedFetchFallbackCount},
+    {"Merged Fallback Count", kPushMergedFetchFallbackCount},
+    {"Merged Remote Blocks Fetched", kPushMergedRemoteBlocksFetched},
+    {"Merged Local Blocks Fetched", kPushMergedLocalBlocksFetched},
+    {"Merged Remote Chunks Fetched", kPushMergedRemoteChunksFetched},
+    {"Merged Local Chunks Fetched", kPushMergedLocalChunksFetched},
+    {"Merged Remote Bytes Read", kPushMergedRemoteBytesRead},
+    {"Merged Local Bytes Read", kPushMergedLocalBytesRead},
+    {"Merged Remote Requests Duration", kPushMergedRemoteReqsDuration}};
+constexpr std::pair<std::string_view, TaskMetric> kShuffleWriteKeys[] = {
+    {"Shuffle Bytes Written", kShuffleBytesWritten},
+    {"Shuffle Write Time", kShuffleWriteTime},
+    {"Shuffle Records Written", kShuffleRecordsWritten}};
+constexpr std::pair<std::string_view, TaskMetric> kInputKeys[] = {
+    {"Bytes Read", kInputBytesRead}, {"Records Read", kInputRecordsRead}};
+constexpr std::pair<std::string_view, TaskMetric> kOutputKeys[] = {
+    {"Bytes Written", kOutputBytesWritten}, {"Records Written", kOutputRecordsWritten}};
 
-error_code ReadPushMetrics(od::value v, TaskMetricValues& m, uint64_t& unknown) {
-  return ReadMetricObject(v, m, unknown,
-                          {{"Corrupt Merged Block Chunks", kPushCorruptMergedBlockChunks},
-                           {"Merged Fetch Fallback Count", kPushMergedFetchFallbackCount},
-                           {"Merged Fallback Count", kPushMergedFetchFallbackCount},
-                           {"Merged Remote Blocks Fetched", kPushMergedRemoteBlocksFetched},
-                           {"Merged Local Blocks Fetched", kPushMergedLocalBlocksFetched},
-                           {"Merged Remote Chunks Fetched", kPushMergedRemoteChunksFetched},
-                           {"Merged Local Chunks Fetched", kPushMergedLocalChunksFetched},
-                           {"Merged Remote Bytes Read", kPushMergedRemoteBytesRead},
-                           {"Merged Local Bytes Read", kPushMergedLocalBytesRead},
-                           {"Merged Remote Requests Duration", kPushMergedRemoteReqsDuration}});
+bool IsPushKey(std::string_view key) {
+  return Is(key, "Push Based Shuffle") || Is(key, "Shuffle Push Read Metrics");
+}
+bool IsIgnoredMetricKey(std::string_view key) {
+  return Is(key, "Data Read Method") || Is(key, "Data Write Method");
+}
+bool IsIgnoredTaskMetricKey(std::string_view key) {
+  return Is(key, "Updated Blocks") || Is(key, "Peak On Heap Execution Memory") ||
+         Is(key, "Peak Off Heap Execution Memory");
+}
+// The slot of `key` in `keys`; `hint` is where the previous key was found (layouts are fixed,
+// so the next key is usually the next entry).
+const std::pair<std::string_view, TaskMetric>* FindMetricKey(MetricKeys keys, std::string_view key,
+                                                             size_t& hint) {
+  for (size_t n = 0; n < keys.size(); ++n) {
+    size_t i = (hint + n) % keys.size();
+    if (keys[i].first == key) {
+      hint = i + 1;
+      return &keys[i];
+    }
+  }
+  return nullptr;
 }
 
-error_code ReadMetricObject(od::value v, TaskMetricValues& m, uint64_t& unknown,
-                            std::initializer_list<std::pair<std::string_view, TaskMetric>> keys,
-                            TaskMetricValues* push_target) {
+error_code ReadMetricObject(od::value v, TaskMetricValues& m, uint64_t& unknown, MetricKeys keys,
+                            TaskMetricValues* push_target = nullptr) {
   od::object obj;
   EL_TRY(v.get_object().get(obj));
+  size_t hint = 0;
   for (auto f : obj) {
     od::field field;
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
-    bool known = false;
-    for (const auto& [name, index] : keys) {
-      if (name == key) {
-        EL_TRY(ReadInt(field.value(), m[index]));
-        known = true;
-        break;
-      }
-    }
-    if (known) continue;
-    if (push_target && (Is(key, "Push Based Shuffle") || Is(key, "Shuffle Push Read Metrics"))) {
-      EL_TRY(ReadPushMetrics(field.value(), *push_target, unknown));
-    } else if (Is(key, "Data Read Method") || Is(key, "Data Write Method")) {
-    } else {
+    if (auto* slot = FindMetricKey(keys, key, hint)) {
+      EL_TRY(ReadInt(field.value(), m[slot->second]));
+    } else if (push_target && IsPushKey(key)) {
+      EL_TRY(ReadMetricObject(field.value(), *push_target, unknown, kPushReadKeys));
+    } else if (!IsIgnoredMetricKey(key)) {
       ++unknown;
     }
   }
@@ -643,57 +771,23 @@ error_code ReadTaskMetrics(od::value v, TaskMetricValues& m, uint64_t& unknown) 
   m.fill(0);
   od::object obj;
   EL_TRY(v.get_object().get(obj));
+  size_t hint = 0;
   for (auto f : obj) {
     od::field field;
     EL_TRY(std::move(f).get(field));
     std::string_view key = RawKey(field);
     od::value val = field.value();
-    if (Is(key, "Executor Deserialize Time"))
-      EL_TRY(ReadInt(val, m[kExecutorDeserializeTime]));
-    else if (Is(key, "Executor Deserialize CPU Time"))
-      EL_TRY(ReadInt(val, m[kExecutorDeserializeCpuTime]));
-    else if (Is(key, "Executor Run Time"))
-      EL_TRY(ReadInt(val, m[kExecutorRunTime]));
-    else if (Is(key, "Executor CPU Time"))
-      EL_TRY(ReadInt(val, m[kExecutorCpuTime]));
-    else if (Is(key, "Peak Execution Memory"))
-      EL_TRY(ReadInt(val, m[kPeakExecutionMemory]));
-    else if (Is(key, "Result Size"))
-      EL_TRY(ReadInt(val, m[kResultSize]));
-    else if (Is(key, "JVM GC Time"))
-      EL_TRY(ReadInt(val, m[kJvmGcTime]));
-    else if (Is(key, "Result Serialization Time"))
-      EL_TRY(ReadInt(val, m[kResultSerializationTime]));
-    else if (Is(key, "Memory Bytes Spilled"))
-      EL_TRY(ReadInt(val, m[kMemoryBytesSpilled]));
-    else if (Is(key, "Disk Bytes Spilled"))
-      EL_TRY(ReadInt(val, m[kDiskBytesSpilled]));
-    else if (Is(key, "Shuffle Read Metrics")) {
-      EL_TRY(ReadMetricObject(val, m, unknown,
-                              {{"Remote Blocks Fetched", kShuffleRemoteBlocksFetched},
-                               {"Local Blocks Fetched", kShuffleLocalBlocksFetched},
-                               {"Fetch Wait Time", kShuffleFetchWaitTime},
-                               {"Remote Bytes Read", kShuffleRemoteBytesRead},
-                               {"Remote Bytes Read To Disk", kShuffleRemoteBytesReadToDisk},
-                               {"Local Bytes Read", kShuffleLocalBytesRead},
-                               {"Total Records Read", kShuffleRecordsRead},
-                               {"Remote Requests Duration", kShuffleRemoteReqsDuration}},
-                              &m));
+    if (auto* slot = FindMetricKey(kTaskMetricKeys, key, hint)) {
+      EL_TRY(ReadInt(val, m[slot->second]));
+    } else if (Is(key, "Shuffle Read Metrics")) {
+      EL_TRY(ReadMetricObject(val, m, unknown, kShuffleReadKeys, &m));
     } else if (Is(key, "Shuffle Write Metrics")) {
-      EL_TRY(ReadMetricObject(val, m, unknown,
-                              {{"Shuffle Bytes Written", kShuffleBytesWritten},
-                               {"Shuffle Write Time", kShuffleWriteTime},
-                               {"Shuffle Records Written", kShuffleRecordsWritten}}));
+      EL_TRY(ReadMetricObject(val, m, unknown, kShuffleWriteKeys));
     } else if (Is(key, "Input Metrics")) {
-      EL_TRY(ReadMetricObject(
-          val, m, unknown, {{"Bytes Read", kInputBytesRead}, {"Records Read", kInputRecordsRead}}));
+      EL_TRY(ReadMetricObject(val, m, unknown, kInputKeys));
     } else if (Is(key, "Output Metrics")) {
-      EL_TRY(ReadMetricObject(
-          val, m, unknown,
-          {{"Bytes Written", kOutputBytesWritten}, {"Records Written", kOutputRecordsWritten}}));
-    } else if (Is(key, "Updated Blocks") || Is(key, "Peak On Heap Execution Memory") ||
-               Is(key, "Peak Off Heap Execution Memory")) {
-    } else {
+      EL_TRY(ReadMetricObject(val, m, unknown, kOutputKeys));
+    } else if (!IsIgnoredTaskMetricKey(key)) {
       ++unknown;
     }
   }
@@ -874,6 +968,109 @@ struct TaskEvent {
 
 error_code ParseTaskStart(od::object& obj, TaskEvent& ev);
 error_code ParseTaskEnd(od::object& obj, TaskEvent& ev);
+
+// Task Metrics in Spark's layout (keys as ReadTaskMetrics knows them); false on anything else.
+bool FastMetricObject(JsonCursor& c, TaskMetricValues& m, MetricKeys keys,
+                      TaskMetricValues* push_target) {
+  size_t hint = 0;
+  return c.Fields([&](std::string_view key) {
+    if (auto* slot = FindMetricKey(keys, key, hint)) return c.PlainInt(m[slot->second]);
+    if (push_target && IsPushKey(key))
+      return FastMetricObject(c, *push_target, kPushReadKeys, nullptr);
+    std::string_view ignored;
+    return IsIgnoredMetricKey(key) && c.String(ignored);
+  });
+}
+
+bool FastTaskMetrics(JsonCursor& c, TaskMetricValues& m) {
+  m.fill(0);
+  size_t hint = 0;
+  return c.Fields([&](std::string_view key) {
+    if (auto* slot = FindMetricKey(kTaskMetricKeys, key, hint)) return c.PlainInt(m[slot->second]);
+    if (Is(key, "Shuffle Read Metrics")) return FastMetricObject(c, m, kShuffleReadKeys, &m);
+    if (Is(key, "Shuffle Write Metrics")) return FastMetricObject(c, m, kShuffleWriteKeys, nullptr);
+    if (Is(key, "Input Metrics")) return FastMetricObject(c, m, kInputKeys, nullptr);
+    if (Is(key, "Output Metrics")) return FastMetricObject(c, m, kOutputKeys, nullptr);
+    if (Is(key, "Updated Blocks")) return c.Take("[]");
+    int64_t ignored;
+    return IsIgnoredTaskMetricKey(key) && c.PlainInt(ignored);
+  });
+}
+
+// The common TaskEnd (a successful task whose accumulables are internal or SQL metrics) read
+// without the JSON parser, into exactly what ScanAccumulables + ParseTaskEnd produce. False:
+// not in that form (then nothing in ev is to be relied on).
+bool FastTaskEnd(std::string_view line, TaskEvent& ev) {
+  JsonCursor c(line.data(), line.data() + line.size());
+  ev.sql_updates.clear();
+  ev.scan = AccumScan{};
+  ev.stage_id = ev.attempt = 0;
+  ev.have_info = ev.have_metrics = ev.have_exec_metrics = false;
+  ev.reason = TaskEndReasonJson{};
+  ev.unknown = 0;
+  TaskInfoJson& t = ev.info;
+  bool ok = c.Fields([&](std::string_view key) {
+    std::string_view text;
+    if (Is(key, "Event") || Is(key, "Task Type")) return c.String(text);
+    if (Is(key, "Stage ID")) return c.Int32(ev.stage_id);
+    if (Is(key, "Stage Attempt ID")) return c.Int32(ev.attempt);
+    if (Is(key, "Task End Reason")) {
+      return c.Fields([&](std::string_view k) {
+        return Is(k, "Reason") && c.String(text) && text == "Success";
+      });
+    }
+    if (Is(key, "Task Info")) {
+      t.partition = -1;
+      t.getting_result = t.finish = 0;
+      t.speculative = t.failed = t.killed = false;
+      t.accums.clear();
+      ev.have_info = true;
+      return c.Fields([&](std::string_view k) {
+        if (Is(k, "Task ID")) return c.PlainInt(t.task_id);
+        if (Is(k, "Index")) return c.Int32(t.index);
+        if (Is(k, "Attempt")) return c.Int32(t.attempt);
+        if (Is(k, "Partition ID")) return c.Int32(t.partition);
+        if (Is(k, "Launch Time")) return c.PlainInt(t.launch);
+        if (Is(k, "Executor ID")) return c.String(text) && (t.executor.assign(text), true);
+        if (Is(k, "Host")) return c.String(text) && (t.host.assign(text), true);
+        if (Is(k, "Locality")) return c.String(text) && (t.locality.assign(text), true);
+        if (Is(k, "Speculative")) return c.Bool(t.speculative);
+        if (Is(k, "Getting Result Time")) return c.PlainInt(t.getting_result);
+        if (Is(k, "Finish Time")) return c.PlainInt(t.finish);
+        if (Is(k, "Failed")) return c.Bool(t.failed);
+        if (Is(k, "Killed")) return c.Bool(t.killed);
+        if (Is(k, "Accumulables")) {
+          if (c.Peek() != '[') return false;
+          const char* open = c.pos();
+          ev.scan = WalkAccumulables(line.data(), open, line.data() + line.size(), ev.sql_updates);
+          if (ev.scan.parse_array) return false;
+          if (ev.scan.open == std::string_view::npos) return c.Take("[]");
+          c.Skip(line.data() + ev.scan.close + 1);
+          return true;
+        }
+        return false;
+      });
+    }
+    if (Is(key, "Task Executor Metrics")) {
+      ev.exec_metrics.fill(0);
+      ev.have_exec_metrics = true;
+      size_t hint = 0;
+      return c.Fields([&](std::string_view k) {
+        size_t i = ExecutorMetricIndex(k, hint);
+        return i < kExecutorMetricCount && c.PlainInt(ev.exec_metrics[i]);
+      });
+    }
+    if (Is(key, "Task Metrics")) {
+      if (c.Take("null")) return true;
+      ev.have_metrics = true;
+      return FastTaskMetrics(c, ev.metrics);
+    }
+    return false;
+  });
+  if (!ok || !c.AtEnd()) return false;
+  ev.visible.clear();
+  return true;
+}
 
 enum class EventKind {
   kUnknown,
@@ -1080,7 +1277,7 @@ struct AppBuilder::Impl {
   };
   void Text(std::string_view text);
   static void ParseChunk(od::parser& parser, std::string& scratch, std::string_view text,
-                         Chunk& chunk);
+                         Chunk& chunk, bool fast_task_end);
   void ApplyChunk(Chunk& chunk);
   bool ClaimableLocked() const {
     return next_claim < chunk_texts.size() && next_claim < next_apply + chunks.size();
@@ -1159,7 +1356,7 @@ void AppBuilder::OnText(std::string_view text) {
 }
 
 void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string& scratch, std::string_view text,
-                                  Chunk& chunk) {
+                                  Chunk& chunk, bool fast_task_end) {
   constexpr std::string_view kStart = "{\"Event\":\"SparkListenerTaskStart\"";
   constexpr std::string_view kEnd = "{\"Event\":\"SparkListenerTaskEnd\"";
   chunk.count = 0;
@@ -1187,6 +1384,7 @@ void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string& scratch, std:
     std::string_view json = l;
     size_t capacity = l.size() + kLinePadding;
     if (kind == ParsedLine::kTaskEnd) {
+      if (fast_task_end && FastTaskEnd(l, p.ev)) continue;
       p.ev.sql_updates.clear();
       p.ev.scan = ScanAccumulables(l, p.ev.sql_updates);
       json = CutAccumulables(l, p.ev.scan, scratch);
@@ -1235,7 +1433,7 @@ void AppBuilder::Impl::WorkerLoop() {
     Chunk& chunk = chunks[k % chunks.size()];
     std::string_view text = chunk_texts[k];
     lock.unlock();
-    ParseChunk(worker_parser, worker_scratch, text, chunk);
+    ParseChunk(worker_parser, worker_scratch, text, chunk, options.fast_task_end);
     lock.lock();
     chunk.ready = true;
     ready_cv.notify_one();
@@ -1290,7 +1488,7 @@ void AppBuilder::Impl::Text(std::string_view text) {
       Chunk& ahead = chunks[k % chunks.size()];
       std::string_view ahead_text = chunk_texts[k];
       lock.unlock();
-      ParseChunk(parser, cut_scratch, ahead_text, ahead);
+      ParseChunk(parser, cut_scratch, ahead_text, ahead, options.fast_task_end);
       lock.lock();
       ahead.ready = true;
     } else {
@@ -1318,6 +1516,11 @@ void AppBuilder::Impl::Line(std::string_view line, size_t capacity) {
   }
   std::string_view json = line;
   if (name == "SparkListenerTaskEnd") {
+    if (options.fast_task_end && FastTaskEnd(line, task_event)) {
+      ++model.counters.events;
+      (void)ApplyTaskEnd(task_event);
+      return;
+    }
     task_event.sql_updates.clear();
     task_event.scan = ScanAccumulables(line, task_event.sql_updates);
     json = CutAccumulables(line, task_event.scan, cut_scratch);
