@@ -997,6 +997,62 @@ bool FastTaskMetrics(JsonCursor& c, TaskMetricValues& m) {
   });
 }
 
+// Task Info as ReadTaskInfo reads it. With `accumulables`, an array of internal and SQL metrics
+// is walked (ev.scan, ev.sql_updates); without, only an empty array is accepted.
+bool FastTaskInfo(JsonCursor& c, std::string_view line, TaskEvent& ev, bool accumulables) {
+  TaskInfoJson& t = ev.info;
+  t.partition = -1;
+  t.getting_result = t.finish = 0;
+  t.speculative = t.failed = t.killed = false;
+  t.accums.clear();
+  std::string_view text;
+  return c.Fields([&](std::string_view k) {
+    if (Is(k, "Task ID")) return c.PlainInt(t.task_id);
+    if (Is(k, "Index")) return c.Int32(t.index);
+    if (Is(k, "Attempt")) return c.Int32(t.attempt);
+    if (Is(k, "Partition ID")) return c.Int32(t.partition);
+    if (Is(k, "Launch Time")) return c.PlainInt(t.launch);
+    if (Is(k, "Executor ID")) return c.String(text) && (t.executor.assign(text), true);
+    if (Is(k, "Host")) return c.String(text) && (t.host.assign(text), true);
+    if (Is(k, "Locality")) return c.String(text) && (t.locality.assign(text), true);
+    if (Is(k, "Speculative")) return c.Bool(t.speculative);
+    if (Is(k, "Getting Result Time")) return c.PlainInt(t.getting_result);
+    if (Is(k, "Finish Time")) return c.PlainInt(t.finish);
+    if (Is(k, "Failed")) return c.Bool(t.failed);
+    if (Is(k, "Killed")) return c.Bool(t.killed);
+    if (Is(k, "Accumulables")) {
+      if (!accumulables || c.Peek() != '[') return c.Take("[]");
+      const char* open = c.pos();
+      ev.scan = WalkAccumulables(line.data(), open, line.data() + line.size(), ev.sql_updates);
+      if (ev.scan.parse_array) return false;
+      if (ev.scan.open == std::string_view::npos) return c.Take("[]");
+      c.Skip(line.data() + ev.scan.close + 1);
+      return true;
+    }
+    return false;
+  });
+}
+
+// TaskStart as ParseTaskStart reads it, without the JSON parser; false: not Spark's layout.
+bool FastTaskStart(std::string_view line, TaskEvent& ev) {
+  JsonCursor c(line.data(), line.data() + line.size());
+  ev.stage_id = ev.attempt = 0;
+  ev.have_info = false;
+  ev.unknown = 0;
+  bool ok = c.Fields([&](std::string_view key) {
+    std::string_view text;
+    if (Is(key, "Event")) return c.String(text);
+    if (Is(key, "Stage ID")) return c.Int32(ev.stage_id);
+    if (Is(key, "Stage Attempt ID")) return c.Int32(ev.attempt);
+    if (Is(key, "Task Info")) {
+      ev.have_info = true;
+      return FastTaskInfo(c, line, ev, /*accumulables=*/false);
+    }
+    return false;
+  });
+  return ok && c.AtEnd();
+}
+
 // The common TaskEnd (a successful task whose accumulables are internal or SQL metrics) read
 // without the JSON parser, into exactly what ScanAccumulables + ParseTaskEnd produce. False:
 // not in that form (then nothing in ev is to be relied on).
@@ -1008,7 +1064,6 @@ bool FastTaskEnd(std::string_view line, TaskEvent& ev) {
   ev.have_info = ev.have_metrics = ev.have_exec_metrics = false;
   ev.reason = TaskEndReasonJson{};
   ev.unknown = 0;
-  TaskInfoJson& t = ev.info;
   bool ok = c.Fields([&](std::string_view key) {
     std::string_view text;
     if (Is(key, "Event") || Is(key, "Task Type")) return c.String(text);
@@ -1020,36 +1075,8 @@ bool FastTaskEnd(std::string_view line, TaskEvent& ev) {
       });
     }
     if (Is(key, "Task Info")) {
-      t.partition = -1;
-      t.getting_result = t.finish = 0;
-      t.speculative = t.failed = t.killed = false;
-      t.accums.clear();
       ev.have_info = true;
-      return c.Fields([&](std::string_view k) {
-        if (Is(k, "Task ID")) return c.PlainInt(t.task_id);
-        if (Is(k, "Index")) return c.Int32(t.index);
-        if (Is(k, "Attempt")) return c.Int32(t.attempt);
-        if (Is(k, "Partition ID")) return c.Int32(t.partition);
-        if (Is(k, "Launch Time")) return c.PlainInt(t.launch);
-        if (Is(k, "Executor ID")) return c.String(text) && (t.executor.assign(text), true);
-        if (Is(k, "Host")) return c.String(text) && (t.host.assign(text), true);
-        if (Is(k, "Locality")) return c.String(text) && (t.locality.assign(text), true);
-        if (Is(k, "Speculative")) return c.Bool(t.speculative);
-        if (Is(k, "Getting Result Time")) return c.PlainInt(t.getting_result);
-        if (Is(k, "Finish Time")) return c.PlainInt(t.finish);
-        if (Is(k, "Failed")) return c.Bool(t.failed);
-        if (Is(k, "Killed")) return c.Bool(t.killed);
-        if (Is(k, "Accumulables")) {
-          if (c.Peek() != '[') return false;
-          const char* open = c.pos();
-          ev.scan = WalkAccumulables(line.data(), open, line.data() + line.size(), ev.sql_updates);
-          if (ev.scan.parse_array) return false;
-          if (ev.scan.open == std::string_view::npos) return c.Take("[]");
-          c.Skip(line.data() + ev.scan.close + 1);
-          return true;
-        }
-        return false;
-      });
+      return FastTaskInfo(c, line, ev, /*accumulables=*/true);
     }
     if (Is(key, "Task Executor Metrics")) {
       ev.exec_metrics.fill(0);
@@ -1277,7 +1304,7 @@ struct AppBuilder::Impl {
   };
   void Text(std::string_view text);
   static void ParseChunk(od::parser& parser, std::string& scratch, std::string_view text,
-                         Chunk& chunk, bool fast_task_end);
+                         Chunk& chunk, bool fast_task_events);
   void ApplyChunk(Chunk& chunk);
   bool ClaimableLocked() const {
     return next_claim < chunk_texts.size() && next_claim < next_apply + chunks.size();
@@ -1356,7 +1383,7 @@ void AppBuilder::OnText(std::string_view text) {
 }
 
 void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string& scratch, std::string_view text,
-                                  Chunk& chunk, bool fast_task_end) {
+                                  Chunk& chunk, bool fast_task_events) {
   constexpr std::string_view kStart = "{\"Event\":\"SparkListenerTaskStart\"";
   constexpr std::string_view kEnd = "{\"Event\":\"SparkListenerTaskEnd\"";
   chunk.count = 0;
@@ -1383,8 +1410,9 @@ void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string& scratch, std:
     p.ev.unknown = 0;
     std::string_view json = l;
     size_t capacity = l.size() + kLinePadding;
+    if (kind == ParsedLine::kTaskStart && fast_task_events && FastTaskStart(l, p.ev)) continue;
     if (kind == ParsedLine::kTaskEnd) {
-      if (fast_task_end && FastTaskEnd(l, p.ev)) continue;
+      if (fast_task_events && FastTaskEnd(l, p.ev)) continue;
       p.ev.sql_updates.clear();
       p.ev.scan = ScanAccumulables(l, p.ev.sql_updates);
       json = CutAccumulables(l, p.ev.scan, scratch);
@@ -1433,7 +1461,7 @@ void AppBuilder::Impl::WorkerLoop() {
     Chunk& chunk = chunks[k % chunks.size()];
     std::string_view text = chunk_texts[k];
     lock.unlock();
-    ParseChunk(worker_parser, worker_scratch, text, chunk, options.fast_task_end);
+    ParseChunk(worker_parser, worker_scratch, text, chunk, options.fast_task_events);
     lock.lock();
     chunk.ready = true;
     ready_cv.notify_one();
@@ -1488,7 +1516,7 @@ void AppBuilder::Impl::Text(std::string_view text) {
       Chunk& ahead = chunks[k % chunks.size()];
       std::string_view ahead_text = chunk_texts[k];
       lock.unlock();
-      ParseChunk(parser, cut_scratch, ahead_text, ahead, options.fast_task_end);
+      ParseChunk(parser, cut_scratch, ahead_text, ahead, options.fast_task_events);
       lock.lock();
       ahead.ready = true;
     } else {
@@ -1515,8 +1543,14 @@ void AppBuilder::Impl::Line(std::string_view line, size_t capacity) {
     if (end != std::string_view::npos) name = line.substr(kPrefix.size(), end - kPrefix.size());
   }
   std::string_view json = line;
+  if (name == "SparkListenerTaskStart" && options.fast_task_events &&
+      FastTaskStart(line, task_event)) {
+    ++model.counters.events;
+    (void)ApplyTaskStart(task_event);
+    return;
+  }
   if (name == "SparkListenerTaskEnd") {
-    if (options.fast_task_end && FastTaskEnd(line, task_event)) {
+    if (options.fast_task_events && FastTaskEnd(line, task_event)) {
       ++model.counters.events;
       (void)ApplyTaskEnd(task_event);
       return;

@@ -20,9 +20,9 @@ struct BuilderOptions {
   size_t parallel_min_bytes = 1 << 20;      // smaller texts are parsed on the calling thread
   size_t parallel_chunk_bytes = 512 << 10;  // texts are cut into chunks of about this size
   size_t chunks_ahead = 8;                  // parsed chunks waiting to be applied, at most
-  // Successful TaskEnd lines in Spark's own layout are read without the JSON parser (same
-  // result; off only to compare both paths).
-  bool fast_task_end = true;
+  // TaskStart and successful TaskEnd lines in Spark's own layout are read without the JSON
+  // parser (same model; off only to compare both paths).
+  bool fast_task_events = true;
 };
 
 class AppBuilder final : public LineSink {

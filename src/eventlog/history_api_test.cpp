@@ -194,7 +194,7 @@ TEST(Spark4LogTest, SqlGraphsAndStorageMatchSparkHistoryServer) {
 TEST(ParallelReplayTest, EveryEndpointIsByteIdenticalToSequential) {
   BuilderOptions reference_options;
   reference_options.parse_threads = 1;
-  reference_options.fast_task_end = false;
+  reference_options.fast_task_events = false;
   BuilderOptions fast_options;
   fast_options.parse_threads = 1;
   BuilderOptions parallel_options;
