@@ -1,4 +1,6 @@
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <mutex>
 #include <variant>
 
@@ -13,14 +15,22 @@
 namespace sparkplane::store {
 namespace {
 
-
-
-
-
+constexpr int kReadConnections = 4;  // WAL readers beside the one writer connection
 
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(Db db) : db_(std::move(db)) {}
+
+  // Opens the read connections (after Migrate, so they see the schema). WAL readers never
+  // block the writer or each other, so reads do not queue behind writes or other reads.
+  Status OpenReaders(const std::string& path, int count) {
+    for (int i = 0; i < count; ++i) {
+      auto db = Db::Open(path);
+      if (!db) return tl::unexpected(db.error());
+      readers_.push_back(std::make_unique<ReadConnection>(std::move(*db)));
+    }
+    return Ok();
+  }
 
   Status Migrate() {
     SPARKPLANE_TRY(db_.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
@@ -50,8 +60,9 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<ClusterRecord>> ListClusters() override {
-    std::lock_guard lock(mutex_);
-    auto s = db_.Prepare("SELECT id, state, region, created_at, updated_at FROM clusters ORDER BY created_at");
+    auto reader = Reader();
+    Db& db = reader.db;
+    auto s = db.Prepare("SELECT id, state, region, created_at, updated_at FROM clusters ORDER BY created_at");
     SPARKPLANE_TRY(s);
     std::vector<ClusterRecord> out;
     while (true) {
@@ -64,8 +75,9 @@ class SqliteStore final : public Store {
   }
 
   Result<ClusterRecord> GetCluster(const std::string& id) override {
-    std::lock_guard lock(mutex_);
-    auto s = db_.Prepare("SELECT id, state, region, created_at, updated_at FROM clusters WHERE id = ?");
+    auto reader = Reader();
+    Db& db = reader.db;
+    auto s = db.Prepare("SELECT id, state, region, created_at, updated_at FROM clusters WHERE id = ?");
     SPARKPLANE_TRY(s);
     s->Bind(1, id);
     auto row = s->Step();
@@ -91,8 +103,9 @@ class SqliteStore final : public Store {
   }
 
   Result<bool> TokenExists(const std::string& digest) override {
-    std::lock_guard lock(mutex_);
-    auto s = db_.Prepare("SELECT 1 FROM tokens WHERE digest = ?");
+    auto reader = Reader();
+    Db& db = reader.db;
+    auto s = db.Prepare("SELECT 1 FROM tokens WHERE digest = ?");
     SPARKPLANE_TRY(s);
     s->Bind(1, digest);
     return s->Step();
@@ -138,8 +151,9 @@ class SqliteStore final : public Store {
   }
 
   Result<AppRecord> GetApp(const std::string& id) override {
-    std::lock_guard lock(mutex_);
-    auto s = db_.Prepare(fmt::format("SELECT {} FROM apps WHERE id = ?", kAppColumns));
+    auto reader = Reader();
+    Db& db = reader.db;
+    auto s = db.Prepare(fmt::format("SELECT {} FROM apps WHERE id = ?", kAppColumns));
     SPARKPLANE_TRY(s);
     s->Bind(1, id);
     auto row = s->Step();
@@ -149,34 +163,38 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<AppRecord>> ListApps(const AppQuery& q) override {
-    std::lock_guard lock(mutex_);
+    auto reader = Reader();
+    Db& db = reader.db;
     auto query = ListAppsSql(q, kAppColumns, Dialect::kSqlite, false);
     std::vector<AppRecord> out;
-    SPARKPLANE_TRY(ForEachRow(query, [&](const Stmt& s) { out.push_back(ReadApp(s)); }));
+    SPARKPLANE_TRY(ForEachRow(db, query, [&](const Stmt& s) { out.push_back(ReadApp(s)); }));
     if (query.reversed) std::reverse(out.begin(), out.end());
     return out;
   }
 
   Result<int64_t> CountApps(const AppQuery& q) override {
-    std::lock_guard lock(mutex_);
+    auto reader = Reader();
+    Db& db = reader.db;
     int64_t count = 0;
-    SPARKPLANE_TRY(ForEachRow(ListAppsSql(q, "", Dialect::kSqlite, true), [&](const Stmt& s) { count = s.Int(0); }));
+    SPARKPLANE_TRY(ForEachRow(db, ListAppsSql(q, "", Dialect::kSqlite, true), [&](const Stmt& s) { count = s.Int(0); }));
     return count;
   }
 
   Result<std::vector<JobRecord>> ListJobs(const JobQuery& q) override {
-    std::lock_guard lock(mutex_);
+    auto reader = Reader();
+    Db& db = reader.db;
     auto query = ListJobsSql(q, kJobColumns, Dialect::kSqlite, false);
     std::vector<JobRecord> out;
-    SPARKPLANE_TRY(ForEachRow(query, [&](const Stmt& s) { out.push_back(ReadJob(s)); }));
+    SPARKPLANE_TRY(ForEachRow(db, query, [&](const Stmt& s) { out.push_back(ReadJob(s)); }));
     if (query.reversed) std::reverse(out.begin(), out.end());
     return out;
   }
 
   Result<int64_t> CountJobs(const JobQuery& q) override {
-    std::lock_guard lock(mutex_);
+    auto reader = Reader();
+    Db& db = reader.db;
     int64_t count = 0;
-    SPARKPLANE_TRY(ForEachRow(ListJobsSql(q, "", Dialect::kSqlite, true), [&](const Stmt& s) { count = s.Int(0); }));
+    SPARKPLANE_TRY(ForEachRow(db, ListJobsSql(q, "", Dialect::kSqlite, true), [&](const Stmt& s) { count = s.Int(0); }));
     return count;
   }
 
@@ -208,8 +226,9 @@ class SqliteStore final : public Store {
   }
 
   Result<TemplateRecord> GetTemplate(const std::string& cluster_id, const std::string& id) override {
-    std::lock_guard lock(mutex_);
-    auto s = db_.Prepare(fmt::format("SELECT {} FROM config_templates WHERE cluster_id = ? AND id = ?", kTemplateColumns));
+    auto reader = Reader();
+    Db& db = reader.db;
+    auto s = db.Prepare(fmt::format("SELECT {} FROM config_templates WHERE cluster_id = ? AND id = ?", kTemplateColumns));
     SPARKPLANE_TRY(s);
     s->Bind(1, cluster_id).Bind(2, id);
     auto row = s->Step();
@@ -219,12 +238,13 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<TemplateRecord>> ListTemplates(const std::string& cluster_id) override {
-    std::lock_guard lock(mutex_);
+    auto reader = Reader();
+    Db& db = reader.db;
     SqlQuery query{fmt::format("SELECT {} FROM config_templates WHERE (?1 = '' OR cluster_id = ?1) "
                                "ORDER BY created_at, id", kTemplateColumns),
                    {cluster_id}};
     std::vector<TemplateRecord> out;
-    SPARKPLANE_TRY(ForEachRow(query, [&](const Stmt& s) { out.push_back(ReadTemplate(s)); }));
+    SPARKPLANE_TRY(ForEachRow(db, query, [&](const Stmt& s) { out.push_back(ReadTemplate(s)); }));
     return out;
   }
 
@@ -265,8 +285,9 @@ class SqliteStore final : public Store {
   }
 
   Result<JobRecord> GetJob(const std::string& cluster_id, const std::string& id) override {
-    std::lock_guard lock(mutex_);
-    auto s = db_.Prepare(fmt::format("SELECT {} FROM jobs WHERE cluster_id = ? AND id = ?", kJobColumns));
+    auto reader = Reader();
+    Db& db = reader.db;
+    auto s = db.Prepare(fmt::format("SELECT {} FROM jobs WHERE cluster_id = ? AND id = ?", kJobColumns));
     SPARKPLANE_TRY(s);
     s->Bind(1, cluster_id).Bind(2, id);
     auto row = s->Step();
@@ -285,8 +306,8 @@ class SqliteStore final : public Store {
   }
 
   template <class RowFn>
-  Status ForEachRow(const SqlQuery& query, RowFn&& on_row) {
-    auto s = db_.Prepare(query.sql);
+  static Status ForEachRow(Db& db, const SqlQuery& query, RowFn&& on_row) {
+    auto s = db.Prepare(query.sql);
     SPARKPLANE_TRY(s);
     for (size_t i = 0; i < query.params.size(); ++i) {
       std::visit([&](const auto& v) { s->Bind(static_cast<int>(i + 1), v); }, query.params[i]);
@@ -366,6 +387,27 @@ class SqliteStore final : public Store {
     return s->Run();
   }
 
+  struct ReadConnection {
+    explicit ReadConnection(Db connection) : db(std::move(connection)) {}
+    std::mutex mutex;
+    Db db;
+  };
+  struct ReadLease {
+    std::unique_lock<std::mutex> lock;
+    Db& db;
+  };
+
+  // A free read connection, else one in turn; the writer's connection when there are none.
+  ReadLease Reader() {
+    if (readers_.empty()) return {std::unique_lock(mutex_), db_};
+    for (auto& r : readers_) {
+      std::unique_lock lock(r->mutex, std::try_to_lock);
+      if (lock) return {std::move(lock), r->db};
+    }
+    auto& r = readers_[next_reader_++ % readers_.size()];
+    return {std::unique_lock(r->mutex), r->db};
+  }
+
   struct PendingInsert {
     const AppRecord* app;
     Status status = Ok();
@@ -376,6 +418,8 @@ class SqliteStore final : public Store {
   Db db_;
   std::mutex queue_mutex_;
   std::vector<PendingInsert*> queue_;  // InsertApp calls waiting for the next group commit
+  std::vector<std::unique_ptr<ReadConnection>> readers_;
+  std::atomic<size_t> next_reader_{0};
 };
 
 }  // namespace
@@ -385,6 +429,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   if (!db) return tl::unexpected(db.error());
   auto store = std::make_unique<SqliteStore>(std::move(*db));
   if (auto st = store->Migrate(); !st) return tl::unexpected(st.error());
+  if (auto st = store->OpenReaders(path, kReadConnections); !st) return tl::unexpected(st.error());
   return std::unique_ptr<Store>(std::move(store));
 }
 
