@@ -324,7 +324,7 @@ bool LogReader::MapPlain(int fd, LineSink& sink) {
   // Text whose last line is followed by kLinePadding mapped bytes.
   const char* safe_end = end - kLinePadding;
   const char* unmapped = base;  // [base, unmapped) is already unmapped
-  const size_t window = chunk_bytes_ * 16;
+  const size_t window = chunk_bytes_ * 8;
   while (pos < safe_end) {
     const char* limit = pos + std::min<size_t>(window, static_cast<size_t>(safe_end - pos));
     const char* nl = static_cast<const char*>(memrchr(pos, '\n', static_cast<size_t>(limit - pos)));

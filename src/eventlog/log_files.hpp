@@ -73,7 +73,7 @@ struct ReadStats {
 
 // Reads a log incrementally: each Poll() consumes only bytes appended since the last call
 // (and, for rolling logs, files added since). Plain files are mapped (no copy) and handed to
-// LineSink::OnText in windows of `chunk_bytes` × 16. Not thread-safe; one reader per log.
+// LineSink::OnText in windows of `chunk_bytes` × 8. Not thread-safe; one reader per log.
 class LogReader {
  public:
   explicit LogReader(std::filesystem::path path, size_t chunk_bytes = 4u << 20);

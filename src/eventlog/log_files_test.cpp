@@ -160,7 +160,7 @@ TEST_F(LogFilesTest, MappedPlainLogInSmallWindowsGivesEveryLineOnce) {
   fs::path p = dir_ / "app.inprogress";
   size_t cut = plain_.size() / 3 + 7;  // mid-line
   Write(p, plain_.substr(0, cut));
-  LogReader reader(p, 4096);  // 64 KiB windows
+  LogReader reader(p, 4096);  // 32 KiB windows
   CollectLines lines;
   ASSERT_TRUE(reader.Poll(lines));
   EXPECT_EQ(lines.lines.size(), LineCount(plain_.substr(0, cut)));
