@@ -517,7 +517,7 @@ class JsonCursor {
   bool Scalar(std::string_view& out) {
     if (p_ < end_ && *p_ == '"') return String(out);
     const char* q = p_;
-    while (q < end_ && *q != ',' && *q != '}' && *q != ']') ++q;
+    while (q < end_ && *q != ',' && *q != '}' && *q != ']' && *q != '\n') ++q;
     out = std::string_view(p_, static_cast<size_t>(q - p_));
     p_ = q;
     return !out.empty();
@@ -542,19 +542,23 @@ class JsonCursor {
   const char* pos() const { return p_; }
 
  private:
-  // The first '"' or '\\' in [p, end), else end (reads 16 bytes at a time, into the padding).
+  // The first '"', '\\' or '\n' in [p, end), else end (reads 16 bytes at a time, into the
+  // padding). A string that meets an escape or a line end is left to the JSON parser.
   static const char* QuoteOrEscape(const char* p, const char* end) {
 #ifdef __SSE2__
-    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
+    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'),
+                  newline = _mm_set1_epi8('\n');
     for (; p < end; p += 16) {
       __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(
-          _mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, slash))));
+      __m128i hits =
+          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, slash)),
+                       _mm_cmpeq_epi8(chunk, newline));
+      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
       if (mask) return std::min(end, p + __builtin_ctz(mask));
     }
     return end;
 #else
-    while (p < end && *p != '"' && *p != '\\') ++p;
+    while (p < end && *p != '"' && *p != '\\' && *p != '\n') ++p;
     return p;
 #endif
   }
@@ -633,12 +637,22 @@ std::string_view CutAccumulables(std::string_view line, const AccumScan& scan,
   return scratch;
 }
 
-error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown, bool want_accums = true,
-                        SqlUpdates* sql_updates = nullptr) {
+// Every field to its default (fields a line lacks must not keep another line's values: lines
+// are parsed into reused slots on several threads).
+void ResetTaskInfo(TaskInfoJson& t) {
+  t.task_id = t.launch = t.getting_result = t.finish = 0;
+  t.index = t.attempt = 0;
   t.partition = -1;
-  t.getting_result = t.finish = 0;
+  t.executor.clear();
+  t.host.clear();
+  t.locality.clear();
   t.speculative = t.failed = t.killed = false;
   t.accums.clear();
+}
+
+error_code ReadTaskInfo(od::value v, TaskInfoJson& t, uint64_t& unknown, bool want_accums = true,
+                        SqlUpdates* sql_updates = nullptr) {
+  ResetTaskInfo(t);
   od::object obj;
   EL_TRY(v.get_object().get(obj));
   for (auto f : obj) {
@@ -1001,10 +1015,7 @@ bool FastTaskMetrics(JsonCursor& c, TaskMetricValues& m) {
 // is walked (ev.scan, ev.sql_updates); without, only an empty array is accepted.
 bool FastTaskInfo(JsonCursor& c, std::string_view line, TaskEvent& ev, bool accumulables) {
   TaskInfoJson& t = ev.info;
-  t.partition = -1;
-  t.getting_result = t.finish = 0;
-  t.speculative = t.failed = t.killed = false;
-  t.accums.clear();
+  ResetTaskInfo(t);
   std::string_view text;
   return c.Fields([&](std::string_view k) {
     if (Is(k, "Task ID")) return c.PlainInt(t.task_id);
@@ -1034,7 +1045,17 @@ bool FastTaskInfo(JsonCursor& c, std::string_view line, TaskEvent& ev, bool accu
 }
 
 // TaskStart as ParseTaskStart reads it, without the JSON parser; false: not Spark's layout.
-bool FastTaskStart(std::string_view line, TaskEvent& ev) {
+// True when the cursor is at the end of the line: the end of `text`, or a '\n' ("\r\n") when
+// the caller reads a line whose end it has not looked for (`length` is then its length).
+bool AtLineEnd(const JsonCursor& c, std::string_view text, size_t* length) {
+  if (!length) return c.AtEnd();
+  char next = c.Peek();
+  if (!c.AtEnd() && next != '\n' && next != '\r') return false;
+  *length = static_cast<size_t>(c.pos() - text.data());
+  return next != '\r' || text.substr(*length + 1).starts_with('\n');
+}
+
+bool FastTaskStart(std::string_view line, TaskEvent& ev, size_t* length = nullptr) {
   JsonCursor c(line.data(), line.data() + line.size());
   ev.stage_id = ev.attempt = 0;
   ev.have_info = false;
@@ -1050,13 +1071,13 @@ bool FastTaskStart(std::string_view line, TaskEvent& ev) {
     }
     return false;
   });
-  return ok && c.AtEnd();
+  return ok && AtLineEnd(c, line, length);
 }
 
 // The common TaskEnd (a successful task whose accumulables are internal or SQL metrics) read
 // without the JSON parser, into exactly what ScanAccumulables + ParseTaskEnd produce. False:
 // not in that form (then nothing in ev is to be relied on).
-bool FastTaskEnd(std::string_view line, TaskEvent& ev) {
+bool FastTaskEnd(std::string_view line, TaskEvent& ev, size_t* length = nullptr) {
   JsonCursor c(line.data(), line.data() + line.size());
   ev.sql_updates.clear();
   ev.scan = AccumScan{};
@@ -1094,7 +1115,7 @@ bool FastTaskEnd(std::string_view line, TaskEvent& ev) {
     }
     return false;
   });
-  if (!ok || !c.AtEnd()) return false;
+  if (!ok || !AtLineEnd(c, line, length)) return false;
   ev.visible.clear();
   return true;
 }
@@ -1293,7 +1314,9 @@ struct AppBuilder::Impl {
   // are applied strictly in log order on the calling thread, so the model is the one the
   // sequential path builds.
   struct ParsedLine {
-    enum Kind : uint8_t { kOther, kTaskStart, kTaskEnd, kError } kind = kOther;
+    // kError: not JSON; kBadEvent: JSON, but not a valid task event (counted as an event and a
+    // parse error, like the sequential path).
+    enum Kind : uint8_t { kOther, kTaskStart, kTaskEnd, kError, kBadEvent } kind = kOther;
     std::string_view line;
     TaskEvent ev;
   };
@@ -1390,6 +1413,24 @@ void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string& scratch, std:
   const char* pos = text.data();
   const char* end = pos + text.size();
   while (pos < end) {
+    // Task lines in Spark's layout are read straight from the text: the reader finds the line's
+    // end itself (no token of it can span a '\n').
+    std::string_view rest(pos, static_cast<size_t>(end - pos));
+    bool is_end = rest.starts_with(kEnd), is_start = !is_end && rest.starts_with(kStart);
+    if (fast_task_events && (is_end || is_start)) {
+      if (chunk.count == chunk.lines.size()) chunk.lines.emplace_back();
+      ParsedLine& p = chunk.lines[chunk.count];
+      size_t length = 0;
+      if (is_end ? FastTaskEnd(rest, p.ev, &length) : FastTaskStart(rest, p.ev, &length)) {
+        p.kind = is_end ? ParsedLine::kTaskEnd : ParsedLine::kTaskStart;
+        p.line = rest.substr(0, length);
+        ++chunk.count;
+        pos += length;
+        if (pos < end && *pos == '\r') ++pos;
+        ++pos;  // the '\n' (or the end of the text)
+        continue;
+      }
+    }
     const char* nl =
         static_cast<const char*>(std::memchr(pos, '\n', static_cast<size_t>(end - pos)));
     const char* line_end = nl ? nl : end;
@@ -1410,17 +1451,18 @@ void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string& scratch, std:
     p.ev.unknown = 0;
     std::string_view json = l;
     size_t capacity = l.size() + kLinePadding;
-    if (kind == ParsedLine::kTaskStart && fast_task_events && FastTaskStart(l, p.ev)) continue;
     if (kind == ParsedLine::kTaskEnd) {
-      if (fast_task_events && FastTaskEnd(l, p.ev)) continue;
       p.ev.sql_updates.clear();
       p.ev.scan = ScanAccumulables(l, p.ev.sql_updates);
       json = CutAccumulables(l, p.ev.scan, scratch);
       if (json.data() != l.data()) capacity = scratch.capacity();
     }
-    if (parser.iterate(json.data(), json.size(), capacity).get(doc) || doc.get_object().get(obj) ||
-        (kind == ParsedLine::kTaskEnd ? ParseTaskEnd(obj, p.ev) : ParseTaskStart(obj, p.ev))) {
+    if (parser.iterate(json.data(), json.size(), capacity).get(doc)) {
       p.kind = ParsedLine::kError;
+    } else if (doc.get_object().get(obj) ||
+               (kind == ParsedLine::kTaskEnd ? ParseTaskEnd(obj, p.ev)
+                                             : ParseTaskStart(obj, p.ev))) {
+      p.kind = ParsedLine::kBadEvent;
     }
   }
 }
@@ -1434,6 +1476,11 @@ void AppBuilder::Impl::ApplyChunk(Chunk& chunk) {
         break;
       case ParsedLine::kError:
         ++model.counters.lines;
+        ++model.counters.parse_errors;
+        break;
+      case ParsedLine::kBadEvent:
+        ++model.counters.lines;
+        ++model.counters.events;
         ++model.counters.parse_errors;
         break;
       case ParsedLine::kTaskStart:

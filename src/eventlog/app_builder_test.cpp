@@ -113,6 +113,46 @@ TEST(AppBuilderTest, ParallelParseMatchesSequential) {
   }
 }
 
+class Lines : public LineSink {
+ public:
+  void OnLine(std::string_view line) override { lines.emplace_back(line); }
+  std::vector<std::string> lines;
+};
+
+// Task lines read straight from a text find their own line end; a cut line must stay one bad
+// line next to the good ones, exactly as when lines are split first.
+TEST(AppBuilderTest, CutTaskLinesInParallelTextsMatchSequential) {
+  Lines log;
+  ASSERT_TRUE(ReadLog(std::filesystem::path(SPARKPLANE_SOURCE_DIR) /
+                          "src/eventlog/testdata/spark4_sql/logs/eventlog_v2_local-1795508970087",
+                      log));
+  std::string text;
+  for (const auto& l : log.lines) {
+    if (l.find("\"SparkListenerTaskEnd\"") != std::string::npos) {
+      text += l.substr(0, l.find("\"Host\":\"") + 10) + "\n";  // cut inside a string
+      text += l.substr(0, l.size() - 1) + "\r\n";              // cut before the last '}'
+      text += l.substr(0, l.find("\"Locality\"")) + "\n" + l.substr(l.find("\"Locality\"")) + "\n";
+    }
+    text += l + "\n";
+  }
+  BuilderOptions parallel_options;
+  parallel_options.parse_threads = 2;
+  parallel_options.parallel_min_bytes = 1;
+  parallel_options.parallel_chunk_bytes = 3000;
+  AppBuilder sequential, parallel(parallel_options);
+  std::string padded = text + std::string(kLinePadding, ' ');
+  std::string_view view(padded.data(), text.size());
+  sequential.OnText(view);
+  parallel.OnText(view);
+  const auto& a = sequential.model().counters;
+  const auto& b = parallel.model().counters;
+  EXPECT_GT(a.parse_errors, 0u);
+  EXPECT_EQ(a.parse_errors, b.parse_errors);
+  EXPECT_EQ(a.lines, b.lines);
+  EXPECT_EQ(a.events, b.events);
+  EXPECT_EQ(sequential.model().tasks.size(), parallel.model().tasks.size());
+}
+
 TEST(AppBuilderTest, ExcludedExecutorsAndPeakMetrics) {
   AppBuilder b;
   ASSERT_TRUE(ReadLog(SparkHistoryData() / "spark-events" / "application_1553914137147_0018", b));
