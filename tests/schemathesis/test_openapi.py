@@ -12,10 +12,10 @@ SOURCE = pathlib.Path(__file__).resolve().parents[2]
 SCHEMA = SOURCE / "src" / "api" / "openapi.json"
 
 # One worker: with two, hypothesis's worker threads call ast.parse concurrently (it describes
-# lambdas in strategy reprs while validating recursive strategies), and CPython 3.11 before
-# 3.11.8 (Debian 12 ships 3.11.2) keeps the AST constructor's recursion depth in interpreter-wide
+# lambdas in strategy reprs while validating recursive strategies), and CPython 3.11 (3.11.7
+# here, 3.11.2 in Debian 12) keeps the AST constructor's recursion depth in interpreter-wide
 # state, so a GC pause in one thread corrupts the other's count: "SystemError: AST constructor
-# recursion depth mismatch" (python/cpython#106905, fixed by #113035).
+# recursion depth mismatch" (python/cpython#106905; the fix, #113035, counts per call).
 WORKERS = "1"
 
 
