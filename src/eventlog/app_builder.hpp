@@ -18,7 +18,7 @@ struct BuilderOptions {
   // calling thread, which parses too). 1 = everything on the calling thread.
   int parse_threads = 1;
   size_t parallel_min_bytes = 1 << 20;      // smaller texts are parsed on the calling thread
-  size_t parallel_chunk_bytes = 512 << 10;  // texts are cut into chunks of about this size
+  size_t parallel_chunk_bytes = 256 << 10;  // texts are cut into chunks of about this size
   size_t chunks_ahead = 8;                  // parsed chunks waiting to be applied, at most
   // TaskStart and successful TaskEnd lines in Spark's own layout are read without the JSON
   // parser (same model; off only to compare both paths).

@@ -220,6 +220,15 @@ void ChampOrder(std::vector<int32_t>& keys, int shift) {
   keys = std::move(out);
 }
 
+// sorted[0], sorted[n / 2] and sorted[n - 1] of non-empty `values` (reordered), without a sort.
+std::array<int64_t, 3> MinMedianMax(std::vector<int64_t>& values) {
+  auto mid = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), mid, values.end());
+  int64_t lo = *std::min_element(values.begin(), mid + 1);
+  int64_t hi = *std::max_element(mid, values.end());
+  return {lo, *mid, hi};
+}
+
 }  // namespace
 
 std::vector<int32_t> ScalaHashOrder(std::vector<int32_t> keys) {
@@ -287,9 +296,9 @@ std::string SqlMetricString(std::string_view type, std::vector<int64_t> values,
     };
     std::erase_if(values, [](int64_t v) { return v <= 0; });
     if (values.size() <= 1) return fmt_avg(values.empty() ? 0 : values[0]);
-    std::sort(values.begin(), values.end());
-    return fmt::format("{}:\n({}, {}, {} {})", kSuffix, fmt_avg(values.front()),
-                       fmt_avg(values[values.size() / 2]), fmt_avg(values.back()), task_info);
+    auto [lo, med, hi] = MinMedianMax(values);
+    return fmt::format("{}:\n({}, {}, {} {})", kSuffix, fmt_avg(lo), fmt_avg(med), fmt_avg(hi),
+                       task_info);
   }
   std::string (*format)(int64_t) = nullptr;
   if (type == "size")
@@ -302,10 +311,10 @@ std::string SqlMetricString(std::string_view type, std::vector<int64_t> values,
     return "";  // Spark fails on unknown types; show nothing
   std::erase_if(values, [](int64_t v) { return v < 0; });
   if (values.size() <= 1) return format(values.empty() ? 0 : values[0]);
-  std::sort(values.begin(), values.end());
   int64_t sum = std::accumulate(values.begin(), values.end(), int64_t{0});
-  return fmt::format("total {}\n{} ({}, {}, {} {})", kSuffix, format(sum), format(values.front()),
-                     format(values[values.size() / 2]), format(values.back()), task_info);
+  auto [lo, med, hi] = MinMedianMax(values);
+  return fmt::format("total {}\n{} ({}, {}, {} {})", kSuffix, format(sum), format(lo), format(med),
+                     format(hi), task_info);
 }
 
 std::map<int64_t, std::string> AggregateSqlMetrics(
