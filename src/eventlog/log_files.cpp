@@ -325,6 +325,7 @@ bool LogReader::MapPlain(int fd, LineSink& sink) {
   const char* safe_end = end - kLinePadding;
   const char* unmapped = base;  // [base, unmapped) is already unmapped
   const size_t window = chunk_bytes_ * 8;
+  std::future<void> unmapping;
   while (pos < safe_end) {
     const char* limit = pos + std::min<size_t>(window, static_cast<size_t>(safe_end - pos));
     const char* nl = static_cast<const char*>(memrchr(pos, '\n', static_cast<size_t>(limit - pos)));
@@ -338,10 +339,17 @@ bool LogReader::MapPlain(int fd, LineSink& sink) {
     pos = nl + 1;
     const char* release = base + static_cast<size_t>(pos - base) / page * page;
     if (release > unmapped) {
-      ::munmap(const_cast<char*>(unmapped), static_cast<size_t>(release - unmapped));
+      // Unmapping a window takes a few ms; it overlaps the next window's parsing.
+      if (unmapping.valid()) unmapping.get();
+      unmapping = std::async(
+          std::launch::async,
+          [from = const_cast<char*>(unmapped), length = static_cast<size_t>(release - unmapped)] {
+            ::munmap(from, length);
+          });
       unmapped = release;
     }
   }
+  if (unmapping.valid()) unmapping.get();
   buffer_.assign(pos, static_cast<size_t>(end - pos));
   ::munmap(const_cast<char*>(unmapped), static_cast<size_t>(end - unmapped));
   file_offset_ = size;
