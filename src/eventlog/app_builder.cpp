@@ -1332,6 +1332,18 @@ struct AppBuilder::Impl {
   bool ClaimableLocked() const {
     return next_claim < chunk_texts.size() && next_claim < next_apply + chunks.size();
   }
+  // Claims the next chunk (ClaimableLocked() must hold), parses it without the lock held and
+  // marks it ready.
+  void ParseNextChunk(std::unique_lock<std::mutex>& lock, od::parser& chunk_parser,
+                      std::string& scratch) {
+    size_t k = next_claim++;
+    Chunk& chunk = chunks[k % chunks.size()];
+    std::string_view text = chunk_texts[k];
+    lock.unlock();
+    ParseChunk(chunk_parser, scratch, text, chunk, options.fast_task_events);
+    lock.lock();
+    chunk.ready = true;
+  }
   void WorkerLoop();
   void StopPool();
   std::mutex pool_mu;
@@ -1504,13 +1516,7 @@ void AppBuilder::Impl::WorkerLoop() {
   while (true) {
     work_cv.wait(lock, [&] { return pool_stop || ClaimableLocked(); });
     if (pool_stop) return;
-    size_t k = next_claim++;
-    Chunk& chunk = chunks[k % chunks.size()];
-    std::string_view text = chunk_texts[k];
-    lock.unlock();
-    ParseChunk(worker_parser, worker_scratch, text, chunk, options.fast_task_events);
-    lock.lock();
-    chunk.ready = true;
+    ParseNextChunk(lock, worker_parser, worker_scratch);
     ready_cv.notify_one();
   }
 }
@@ -1558,14 +1564,7 @@ void AppBuilder::Impl::Text(std::string_view text) {
       ++next_apply;
       work_cv.notify_one();
     } else if (ClaimableLocked()) {
-      // Rather than wait, parse the next unclaimed chunk here.
-      size_t k = next_claim++;
-      Chunk& ahead = chunks[k % chunks.size()];
-      std::string_view ahead_text = chunk_texts[k];
-      lock.unlock();
-      ParseChunk(parser, cut_scratch, ahead_text, ahead, options.fast_task_events);
-      lock.lock();
-      ahead.ready = true;
+      ParseNextChunk(lock, parser, cut_scratch);  // rather than wait, parse one here
     } else {
       ready_cv.wait(lock);
     }

@@ -70,13 +70,18 @@ std::string_view JobStatusName(JobStatus s) {
   return "UNKNOWN";
 }
 
-std::string RddInfo::StorageDescription() const {
+std::string StorageLevelDescription(bool use_disk, bool use_memory, bool use_off_heap,
+                                    bool deserialized, int32_t replication) {
   std::string out;
   if (use_disk) out += "Disk ";
   if (use_memory) out += use_off_heap ? "Memory (off heap) " : "Memory ";
   out += deserialized ? "Deserialized " : "Serialized ";
   out += std::to_string(replication) + "x Replicated";
   return out;
+}
+
+std::string RddInfo::StorageDescription() const {
+  return StorageLevelDescription(use_disk, use_memory, use_off_heap, deserialized, replication);
 }
 
 uint32_t AppModel::Intern(std::string_view s) {

@@ -167,6 +167,10 @@ struct ExecutorStageSummary {
   PeakMetrics peak;
 };
 
+// Spark's StorageLevel.description ("Disk Memory Deserialized 1x Replicated").
+std::string StorageLevelDescription(bool use_disk, bool use_memory, bool use_off_heap,
+                                    bool deserialized, int32_t replication);
+
 // A cached block of an RDD partition (on one or more executors).
 struct RddPartition {
   std::string block_name;

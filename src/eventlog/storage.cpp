@@ -119,16 +119,6 @@ void ApplyRddBlock(AppModel& model, const BlockUpdate& u, int32_t rdd_id) {
 
 }  // namespace
 
-std::string StorageLevelDescription(bool use_disk, bool use_memory, bool use_off_heap,
-                                    bool deserialized, int32_t replication) {
-  std::string out;
-  if (use_disk) out += "Disk ";
-  if (use_memory) out += use_off_heap ? "Memory (off heap) " : "Memory ";
-  out += deserialized ? "Deserialized " : "Serialized ";
-  out += std::to_string(replication) + "x Replicated";
-  return out;
-}
-
 void ApplyBlockUpdate(AppModel& model, const BlockUpdate& u) {
   if (auto rdd = RddIdOf(u.block_id)) {
     ApplyRddBlock(model, u, *rdd);

@@ -27,9 +27,6 @@ void UnpersistRdd(AppModel& model, int32_t rdd_id);
 // SparkListenerExecutorRemoved: the executor's distributions and block copies leave every RDD.
 void RemoveExecutorBlocks(AppModel& model, const std::string& executor_id);
 
-// Spark's StorageLevel.description ("Disk Memory Deserialized 1x Replicated").
-std::string StorageLevelDescription(bool use_disk, bool use_memory, bool use_off_heap,
-                                    bool deserialized, int32_t replication);
 // Iteration order of a Scala 2.13 mutable.HashMap with these String keys (inserted in order).
 std::vector<size_t> ScalaMutableHashOrder(const std::vector<std::string_view>& keys);
 
