@@ -1,5 +1,6 @@
 // Control-plane benchmarks over real HTTP (not tests; results go to docs/bench/api.md):
-//   accept  — submissions/s with launching paused (target ≥ 2,000/s on SQLite)
+//   accept  — submissions/s with launching paused (target ≥ 2,000/s on SQLite), with clients on
+//             a new connection per request and on kept-alive connections
 //   list    — p50/p99 of "20 of 100,000 apps with a filter" (target p99 < 10 ms)
 // Usage: api_bench [--store postgresql://…] [--apps 100000] [--submissions 20000] [--threads 8]
 //                  [--http-threads N]
@@ -54,29 +55,34 @@ int main(int argc, char** argv) {
   token.pop_back();
   std::string base = fmt::format("http://127.0.0.1:{}/ocean/spark/cluster/{}", (*server)->port(), (*server)->cluster_id());
   std::string main_file = fs::absolute(fs::path(SPARKPLANE_SOURCE_DIR) / "examples/python/pi.py").string();
-  auto post = [&](const std::string& body) {
-    net::ClientRequest req{"POST", base + "/app", {{"Authorization", "Bearer " + token}}, body, 30, {}};
-    auto res = net::Fetch(req);
-    return res && res->status == 200;
+  // 1. Acceptance: concurrent clients, each on a kept-alive connection or a new one per request.
+  std::atomic<int> ok{0};
+  auto accept = [&](bool keep_alive) {
+    std::atomic<int> next{0}, accepted{0};
+    auto t0 = Clock::now();
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t) {
+      pool.emplace_back([&] {
+        net::HttpClient client;
+        for (int i; (i = next++) < submissions;) {
+          std::string body = fmt::format(R"({{"jobId":"job-{}","configOverrides":{{"mainApplicationFile":"{}"}}}})",
+                                         i % 50, main_file);
+          net::ClientRequest req{"POST", base + "/app", {{"Authorization", "Bearer " + token}}, body, 30, {}};
+          auto res = keep_alive ? client.Send(req) : net::Fetch(req);
+          accepted += res && res->status == 200;
+        }
+      });
+    }
+    for (auto& t : pool) t.join();
+    double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    double rate = accepted / seconds;
+    std::printf("accept (%s): %d submissions (%d ok) in %.2f s = %.0f apps/s (target 2000/s: ratio %.2f)\n",
+                keep_alive ? "keep-alive clients" : "new connection per request", submissions, accepted.load(),
+                seconds, rate, rate / 2000.0);
+    ok += accepted;
   };
-
-  // 1. Acceptance: concurrent clients, one connection per request.
-  std::atomic<int> next{0}, ok{0};
-  auto t0 = Clock::now();
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (int i; (i = next++) < submissions;) {
-        std::string body = fmt::format(R"({{"jobId":"job-{}","configOverrides":{{"mainApplicationFile":"{}"}}}})", i % 50, main_file);
-        ok += post(body);
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
-  double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-  double rate = ok / seconds;
-  std::printf("accept: %d submissions (%d ok) in %.2f s = %.0f apps/s (target 2000/s: ratio %.2f)\n", submissions,
-              ok.load(), seconds, rate, rate / 2000.0);
+  accept(false);
+  accept(true);
 
   // 2. Listing: fill up to `apps` through the store directly (fast), then time filtered pages.
   (*server)->Stop();

@@ -108,8 +108,12 @@ class ServerImpl final : public Server {
       return history_->Handle(below);
     });
     net::ServerOptions http_options{listen->first, listen->second, options.max_body_bytes, 60, options.http_threads};
-    // History Server answers may replay a whole event log first.
-    http_options.is_slow = [](const net::Request& r) { return r.path.rfind("/api/v1/", 0) == 0; };
+    // History Server answers may replay a whole event log first; writes queue for the store's
+    // writer (where concurrent submissions share one commit).
+    http_options.is_slow = [](const net::Request& r) {
+      return r.path.rfind("/api/v1/", 0) == 0 || r.method != "GET";
+    };
+    http_options.slow_threads = 8;
     auto http = net::HttpServer::Start(http_options, [this](const net::Request& r) { return handler_->Handle(r); });
     if (!http) return tl::unexpected(http.error());
     http_ = std::move(*http);

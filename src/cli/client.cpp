@@ -65,7 +65,7 @@ Result<json::value> Client::Request(const std::string& method, const std::string
   req.url = options_.url + path;
   req.headers = {{"Authorization", "Bearer " + options_.token}, {"Content-Type", "application/json"}};
   req.body = body;
-  auto res = net::Fetch(req);
+  auto res = http_.Send(req);
   if (!res) return tl::unexpected(res.error());
   json::error_code ec;
   json::value v = json::parse(res->body, ec);
@@ -106,7 +106,7 @@ Status Client::Stream(const std::string& path_in_cluster) {
     std::fflush(stdout);
     return true;
   };
-  auto res = net::Fetch(req);
+  auto res = http_.Send(req);
   if (!res) return tl::unexpected(res.error());
   if (res->status >= 300) {
     json::error_code ec;

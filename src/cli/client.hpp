@@ -6,6 +6,7 @@
 #include <boost/json/value.hpp>
 
 #include "common/result.hpp"
+#include "net/http.hpp"
 
 namespace sparkplane::cli {
 
@@ -33,6 +34,7 @@ class Client {
   explicit Client(ClientOptions options) : options_(std::move(options)) {}
   Result<boost::json::value> Request(const std::string& method, const std::string& path, const std::string& body);
   ClientOptions options_;
+  net::HttpClient http_;  // one kept-alive connection for all calls (e.g. `submit --wait` polls)
 };
 
 }  // namespace sparkplane::cli

@@ -95,7 +95,23 @@ struct ClientRequest {
   std::function<bool(std::string_view chunk)> on_chunk;
 };
 
-// Blocking one-shot HTTP/1.1 client (plain http only).
+// Blocking HTTP/1.1 client (plain http only) that keeps its connection open between requests to
+// the same host and port while the server allows it. A request that finds a reused connection
+// already closed by the server is sent once more on a new one. Not thread-safe.
+class HttpClient {
+ public:
+  HttpClient();
+  ~HttpClient();
+  HttpClient(HttpClient&&) noexcept;
+  HttpClient& operator=(HttpClient&&) noexcept;
+  Result<ClientResponse> Send(const ClientRequest& request);
+
+ private:
+  struct Connection;
+  std::unique_ptr<Connection> connection_;
+};
+
+// One request on a connection of its own.
 Result<ClientResponse> Fetch(const ClientRequest& request);
 
 // Percent-encodes a query-string component.

@@ -146,6 +146,8 @@ class Server final : public HttpServer {
     for (auto& t : threads_) t.join();
     threads_.clear();
     slow_pool_.join();
+    beast::error_code ignored;
+    acceptor_.close(ignored);  // in case the loop stopped before the posted close ran
   }
 
  private:

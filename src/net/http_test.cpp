@@ -165,6 +165,42 @@ TEST(HttpTest, ManyConcurrentClientsAreAllServed) {
   EXPECT_EQ(ok.load(), 32 * 20);
 }
 
+TEST(HttpTest, KeptAliveClientRecoversWhenTheServerClosedIdleConnection) {
+  ServerOptions options;
+  options.idle_timeout_seconds = 1;
+  auto server = HttpServer::Start(options, [](const Request& req) {
+    Response r;
+    r.body = req.method + " " + req.path;
+    return r;
+  });
+  ASSERT_TRUE(server.has_value());
+  HttpClient client;
+  ClientRequest req;
+  req.method = "POST";
+  req.url = Url(**server, "/one");
+  for (int i = 0; i < 20; ++i) {
+    auto res = client.Send(req);
+    ASSERT_TRUE(res.has_value()) << res.error().message;
+    EXPECT_EQ(res->body, "POST /one");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the server drops the connection
+  req.url = Url(**server, "/two");
+  auto res = client.Send(req);
+  ASSERT_TRUE(res.has_value()) << res.error().message;
+  EXPECT_EQ(res->body, "POST /two");
+}
+
+TEST(HttpTest, ClientGivesUpAfterItsTimeout) {
+  auto server = StartEcho();
+  ClientRequest req;
+  req.url = Url(*server, "/slow");  // answers after 2 s
+  req.timeout_seconds = 1;
+  auto t0 = std::chrono::steady_clock::now();
+  auto res = Fetch(req);
+  EXPECT_FALSE(res.has_value());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1800));
+}
+
 TEST(HttpTest, ClientRejectsNonHttpUrls) {
   ClientRequest req;
   req.url = "ftp://x/";

@@ -61,6 +61,8 @@ class Db {
   Result<Stmt> Prepare(std::string_view sql);
   Status Exec(std::string_view sql);  // one or more statements, no rows
   int64_t Changes() const { return sqlite3_changes64(db_); }
+  // Copies committed WAL frames into the database file without waiting for readers or writers.
+  void CheckpointPassive() { sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr); }
 
  private:
   struct Cached {

@@ -1,7 +1,10 @@
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <variant>
 
 #include <fmt/format.h>
@@ -16,24 +19,42 @@ namespace sparkplane::store {
 namespace {
 
 constexpr int kReadConnections = 4;  // WAL readers beside the one writer connection
+constexpr auto kCheckpointInterval = std::chrono::milliseconds(250);
 
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(Db db) : db_(std::move(db)) {}
 
-  // Opens the read connections (after Migrate, so they see the schema). WAL readers never
-  // block the writer or each other, so reads do not queue behind writes or other reads.
-  Status OpenReaders(const std::string& path, int count) {
-    for (int i = 0; i < count; ++i) {
+  ~SqliteStore() override {
+    {
+      std::lock_guard lock(checkpoint_mutex_);
+      stopping_ = true;
+    }
+    checkpoint_wake_.notify_all();
+    if (checkpointer_.joinable()) checkpointer_.join();
+  }
+
+  // Opens the read connections and the checkpointer (after Migrate, so they see the schema).
+  // WAL readers never block the writer or each other, so reads do not queue behind writes or
+  // other reads; checkpoints run on a connection and thread of their own, so no commit waits
+  // for one (the writer's automatic checkpoints are off).
+  Status OpenHelpers(const std::string& path, int readers) {
+    for (int i = 0; i < readers; ++i) {
       auto db = Db::Open(path);
       if (!db) return tl::unexpected(db.error());
       readers_.push_back(std::make_unique<ReadConnection>(std::move(*db)));
     }
+    auto db = Db::Open(path);
+    if (!db) return tl::unexpected(db.error());
+    SPARKPLANE_TRY(db->Exec("PRAGMA journal_mode=WAL"));  // reads the header: checkpoints need it
+    SPARKPLANE_TRY(db_.Exec("PRAGMA wal_autocheckpoint=0"));
+    checkpointer_ = std::thread([this, checkpoint_db = std::move(*db)]() mutable { CheckpointLoop(checkpoint_db); });
     return Ok();
   }
 
   Status Migrate() {
-    SPARKPLANE_TRY(db_.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"));
+    SPARKPLANE_TRY(db_.Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                            "PRAGMA journal_size_limit=67108864;"));
     SPARKPLANE_TRY(db_.Exec("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)"));
     auto stmt = db_.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
     SPARKPLANE_TRY(stmt);
@@ -397,6 +418,16 @@ class SqliteStore final : public Store {
     Db& db;
   };
 
+  void CheckpointLoop(Db& db) {
+    std::unique_lock lock(checkpoint_mutex_);
+    while (!checkpoint_wake_.wait_for(lock, kCheckpointInterval, [&] { return stopping_; })) {
+      lock.unlock();
+      db.CheckpointPassive();  // busy or nothing to copy: fine, the next round retries
+      lock.lock();
+    }
+    db.CheckpointPassive();
+  }
+
   // A free read connection, else one in turn; the writer's connection when there are none.
   ReadLease Reader() {
     if (readers_.empty()) return {std::unique_lock(mutex_), db_};
@@ -420,6 +451,10 @@ class SqliteStore final : public Store {
   std::vector<PendingInsert*> queue_;  // InsertApp calls waiting for the next group commit
   std::vector<std::unique_ptr<ReadConnection>> readers_;
   std::atomic<size_t> next_reader_{0};
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wake_;
+  bool stopping_ = false;  // guarded by checkpoint_mutex_
+  std::thread checkpointer_;
 };
 
 }  // namespace
@@ -429,7 +464,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   if (!db) return tl::unexpected(db.error());
   auto store = std::make_unique<SqliteStore>(std::move(*db));
   if (auto st = store->Migrate(); !st) return tl::unexpected(st.error());
-  if (auto st = store->OpenReaders(path, kReadConnections); !st) return tl::unexpected(st.error());
+  if (auto st = store->OpenHelpers(path, kReadConnections); !st) return tl::unexpected(st.error());
   return std::unique_ptr<Store>(std::move(store));
 }
 

@@ -49,6 +49,21 @@ std::string WithSettings(const std::string& dsn, const std::string& search_path,
 
 // The same suite against every backend: "sqlite" (a file in a temp folder) and "postgres" (a
 // fresh schema on the server named by PG_TEST_DSN; skipped when it is unset).
+AppRecord MakeApp(std::string id, int64_t created) {
+  AppRecord a;
+  a.id = std::move(id);
+  a.internal_id = NewUuid4();
+  a.cluster_id = "osc-1";
+  a.job_id = "job-a";
+  a.display_name = a.id;
+  a.created_at = a.updated_at = created;
+  a.request_json = "{}";
+  a.config_json = "{}";
+  a.config_sources_json = "{}";
+  a.app_dir = "/tmp/x";
+  return a;
+}
+
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
@@ -89,20 +104,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
                                     "WHERE application_name = '{}_{}'",
                                     schema_, name)));
   }
-  AppRecord App(std::string id, int64_t created) {
-    AppRecord a;
-    a.id = std::move(id);
-    a.internal_id = NewUuid4();
-    a.cluster_id = "osc-1";
-    a.job_id = "job-a";
-    a.display_name = a.id;
-    a.created_at = a.updated_at = created;
-    a.request_json = "{}";
-    a.config_json = "{}";
-    a.config_sources_json = "{}";
-    a.app_dir = "/tmp/x";
-    return a;
-  }
+  static AppRecord App(std::string id, int64_t created) { return MakeApp(std::move(id), created); }
   std::filesystem::path dir_;
   std::string admin_dsn_;
   std::string schema_;
@@ -456,6 +458,31 @@ TEST(SqliteStoreTest, CorruptFileIsAnError) {
   auto opened = OpenSqliteStore(path.string());
   std::filesystem::remove_all(dir);
   ASSERT_FALSE(opened.has_value());
+}
+
+// Commits never checkpoint; a background thread copies the WAL into the database file.
+TEST(SqliteStoreTest, CheckpointsRunInTheBackground) {
+  auto dir = std::filesystem::temp_directory_path() / ("sp-store-" + RandomHex(8));
+  std::filesystem::create_directories(dir);
+  auto path = dir / "db.sqlite";
+  {
+    auto store = OpenSqliteStore(path.string());
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    ASSERT_TRUE((*store)->InsertCluster({"osc-1", "AVAILABLE", "local", 1, 1}).has_value());
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the schema is checkpointed
+    auto size_before = std::filesystem::file_size(path);
+    for (int i = 0; i < 300; ++i) {
+      ASSERT_TRUE((*store)->InsertApp(MakeApp(fmt::format("ckpt-{}", i), i)).has_value());
+    }
+    EXPECT_EQ(std::filesystem::file_size(path), size_before);  // everything is still in the WAL
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::filesystem::file_size(path) == size_before && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_GT(std::filesystem::file_size(path), size_before);
+    EXPECT_EQ((*store)->CountApps({}).value(), 300);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
