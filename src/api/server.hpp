@@ -18,7 +18,7 @@ struct ServeOptions {
   int max_concurrent_apps = 2;
   size_t max_body_bytes = 8u << 20;
   std::chrono::milliseconds kill_grace{10000};
-  int http_threads = 0;  // HTTP loop threads; 0 = max(2, hardware threads)
+  int http_threads = 0;  // HTTP loop threads; 0 = half the cores, at least one
   bool launching_paused = false;  // accept submissions but launch nothing (benchmarks, maintenance)
   std::string launcher;  // the sparkplane binary (for its driver-wrapper); empty: no wrapper
 };

@@ -121,7 +121,7 @@ int Main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   serve->add_option("--max-body-bytes", serve_options.max_body_bytes, "request body limit")->capture_default_str();
-  serve->add_option("--http-threads", serve_options.http_threads, "HTTP loop threads (0: max(2, cores))")
+  serve->add_option("--http-threads", serve_options.http_threads, "HTTP loop threads (0: half the cores, at least one)")
       ->capture_default_str()
       ->check(CLI::Range(0, 256));
   serve->add_flag("--launching-paused", serve_options.launching_paused,

@@ -27,7 +27,12 @@ std::mt19937_64& Rng() {
 std::string RandomHex(int n) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(n, '0');
-  for (auto& c : out) c = kHex[Rng()() & 15];
+  uint64_t bits = 0;
+  for (int i = 0; i < n; ++i) {
+    if (i % 16 == 0) bits = Rng()();  // 16 hex digits per draw
+    out[i] = kHex[bits & 15];
+    bits >>= 4;
+  }
   return out;
 }
 

@@ -60,7 +60,9 @@ struct ServerOptions {
   uint16_t port = 0;  // 0 = pick a free port
   size_t max_body_bytes = 8u << 20;
   int idle_timeout_seconds = 60;
-  int threads = 0;  // loop threads; 0 = max(2, hardware threads)
+  // Loop threads; 0 = half the hardware threads, at least one (slow requests and streams have
+  // threads of their own, and the other cores are left to the Spark drivers).
+  int threads = 0;
   // Requests for which this returns true (e.g. ones that may replay a large event log) are
   // handled on a separate pool of `slow_threads`, so they never hold a loop thread.
   std::function<bool(const Request&)> is_slow;

@@ -349,7 +349,7 @@ class Server final : public HttpServer {
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   };
   static std::vector<Loop> MakeLoops(int threads) {
-    if (threads <= 0) threads = std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+    if (threads <= 0) threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
     std::vector<Loop> loops(static_cast<size_t>(threads));
     for (auto& loop : loops) {
       loop.io = std::make_shared<asio::io_context>(1);

@@ -4,6 +4,8 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
+#include <unordered_map>
 #include <thread>
 #include <variant>
 
@@ -20,6 +22,7 @@ namespace {
 
 constexpr int kReadConnections = 4;  // WAL readers beside the one writer connection
 constexpr auto kCheckpointInterval = std::chrono::milliseconds(250);
+constexpr size_t kAppCacheSize = 4096;  // apps kept by GetApp; cleared when full
 
 class SqliteStore final : public Store {
  public:
@@ -171,7 +174,15 @@ class SqliteStore final : public Store {
     return mine.status;
   }
 
+  // Served from a cache of recently read apps when possible: this process is the database's
+  // only writer, and every write of an app (InsertApp, TransitionApp) passes through here.
   Result<AppRecord> GetApp(const std::string& id) override {
+    uint64_t generation = 0;
+    {
+      std::shared_lock lock(app_cache_mutex_);
+      if (auto it = app_cache_.find(id); it != app_cache_.end()) return it->second;
+      generation = app_cache_generation_;
+    }
     auto reader = Reader();
     Db& db = reader.db;
     auto s = db.Prepare(fmt::format("SELECT {} FROM apps WHERE id = ?", kAppColumns));
@@ -180,7 +191,13 @@ class SqliteStore final : public Store {
     auto row = s->Step();
     SPARKPLANE_TRY(row);
     if (!*row) return Fail(ErrorCode::kNotFound, fmt::format("app '{}' not found", id));
-    return ReadApp(*s);
+    AppRecord app = ReadApp(*s);
+    std::unique_lock lock(app_cache_mutex_);
+    if (generation == app_cache_generation_) {  // no write since the read began: not stale
+      if (app_cache_.size() >= kAppCacheSize) app_cache_.clear();
+      app_cache_.emplace(id, app);
+    }
+    return app;
   }
 
   Result<std::vector<AppRecord>> ListApps(const AppQuery& q) override {
@@ -302,6 +319,7 @@ class SqliteStore final : public Store {
       return applied;
     }
     SPARKPLANE_TRY(db_.Exec("COMMIT"));
+    if (*applied) ForgetApp(id);
     return applied;
   }
 
@@ -418,6 +436,12 @@ class SqliteStore final : public Store {
     Db& db;
   };
 
+  void ForgetApp(const std::string& id) {
+    std::unique_lock lock(app_cache_mutex_);
+    app_cache_.erase(id);
+    ++app_cache_generation_;
+  }
+
   void CheckpointLoop(Db& db) {
     std::unique_lock lock(checkpoint_mutex_);
     while (!checkpoint_wake_.wait_for(lock, kCheckpointInterval, [&] { return stopping_; })) {
@@ -451,6 +475,9 @@ class SqliteStore final : public Store {
   std::vector<PendingInsert*> queue_;  // InsertApp calls waiting for the next group commit
   std::vector<std::unique_ptr<ReadConnection>> readers_;
   std::atomic<size_t> next_reader_{0};
+  std::shared_mutex app_cache_mutex_;
+  std::unordered_map<std::string, AppRecord> app_cache_;
+  uint64_t app_cache_generation_ = 0;  // bumped by every app write; guarded by app_cache_mutex_
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;
   bool stopping_ = false;  // guarded by checkpoint_mutex_

@@ -308,6 +308,21 @@ TEST_P(StoreTest, ConcurrentWritersTransitionOnce) {
   EXPECT_EQ(store_->CountJobs({}).value(), 1);
 }
 
+// Reads may be served from a cache; a transition must show in the very next read.
+TEST_P(StoreTest, ReadAfterTransitionSeesTheNewState) {
+  ASSERT_TRUE(store_->InsertApp(App("fresh", 10)).has_value());
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(store_->GetApp("fresh")->state, AppState::kPending);
+  ASSERT_TRUE(*store_->TransitionApp("fresh", {.to = AppState::kRunning, .at = 20, .pid = 7}));
+  auto running = store_->GetApp("fresh");
+  EXPECT_EQ(running->state, AppState::kRunning);
+  EXPECT_EQ(running->pid, 7);
+  ASSERT_TRUE(*store_->TransitionApp("fresh", {.to = AppState::kCompleted, .at = 30, .ended_at = 30, .exit_code = 0}));
+  auto done = store_->GetApp("fresh");
+  EXPECT_EQ(done->state, AppState::kCompleted);
+  EXPECT_EQ(done->ended_at, 30);
+  EXPECT_EQ(done->exit_code, 0);
+}
+
 // Concurrent inserts are committed in groups on SQLite: a duplicate in a group fails alone and
 // every other app of the group is stored.
 TEST_P(StoreTest, ConcurrentInsertsWithDuplicatesFailOnlyTheDuplicates) {
