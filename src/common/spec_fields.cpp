@@ -60,4 +60,15 @@ const json::object* GetObject(const json::object& o, std::string_view key) {
   return v && v->is_object() ? &v->get_object() : nullptr;
 }
 
+Status CheckKnownKeys(const json::object& body, std::initializer_list<std::string_view> allowed) {
+  for (auto& [key, unused] : body) {
+    if (std::find(allowed.begin(), allowed.end(), std::string_view(key)) != allowed.end()) continue;
+    std::string field = key.empty() ? "\"\"" : std::string(key);
+    std::string expected;
+    for (auto a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: unknown key; expected {}", field, expected), {field});
+  }
+  return Ok();
+}
+
 }  // namespace sparkplane

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,5 +24,9 @@ std::optional<std::string> GetString(const boost::json::object& o, std::string_v
 std::optional<double> GetNumber(const boost::json::object& o, std::string_view key);
 // A nested object member or nullptr.
 const boost::json::object* GetObject(const boost::json::object& o, std::string_view key);
+
+// kInvalidArgument naming the first key of `body` not in `allowed` (field path `""` for an
+// empty key, so every rejection says where), or Ok.
+Status CheckKnownKeys(const boost::json::object& body, std::initializer_list<std::string_view> allowed);
 
 }  // namespace sparkplane

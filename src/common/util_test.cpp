@@ -1,5 +1,9 @@
 #include "common/util.hpp"
 
+#include <boost/json.hpp>
+
+#include "common/spec_fields.hpp"
+
 #include <gtest/gtest.h>
 
 namespace sparkplane {
@@ -22,6 +26,16 @@ TEST(UtilTest, IsoRoundTrip) {
   EXPECT_EQ(ParseIsoMillis("2021-11-22T00:00").value(), 1637539200000);
   EXPECT_FALSE(ParseIsoMillis("yesterday").has_value());
   EXPECT_FALSE(ParseIsoMillis("2021-13-01").has_value());
+}
+
+TEST(SpecFieldsTest, UnknownKeysAreNamedEvenWhenEmpty) {
+  auto ok = boost::json::parse(R"({"a":1,"b":2})").as_object();
+  EXPECT_TRUE(CheckKnownKeys(ok, {"a", "b", "c"}).has_value());
+  auto empty_key = boost::json::parse(R"({"a":1,"":2})").as_object();
+  auto bad = CheckKnownKeys(empty_key, {"a", "b"});
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().field_paths, std::vector<std::string>{"\"\""});
+  EXPECT_EQ(bad.error().message, "\"\": unknown key; expected a, b");
 }
 
 TEST(UtilTest, K8sNames) {

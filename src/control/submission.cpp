@@ -16,12 +16,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kSubmitKeys[] = {"jobId", "appId", "configTemplateId", "submissionSource",
-                                            "configOverrides"};
-
-// A field path names even an empty key (`""`), so every rejection says where.
-std::string FieldName(std::string_view key) { return key.empty() ? "\"\"" : std::string(key); }
-
 tl::unexpected<Error> BadField(std::string_view field, std::string message) {
   return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: {}", field, message), {std::string(field)});
 }
@@ -96,12 +90,7 @@ Result<SubmissionPlan> PlanSubmission(const json::value& body_value, const Submi
                 "the body must be a JSON object such as {\"jobId\": \"my-job\", \"configOverrides\": {...}}");
   }
   const auto& body = body_value.get_object();
-  for (auto& [key, _] : body) {
-    if (std::find(std::begin(kSubmitKeys), std::end(kSubmitKeys), key) == std::end(kSubmitKeys)) {
-      return BadField(FieldName(key), "unknown key; expected jobId, appId, configTemplateId, "
-                                        "submissionSource or configOverrides");
-    }
-  }
+  SPARKPLANE_TRY(CheckKnownKeys(body, {"jobId", "appId", "configTemplateId", "submissionSource", "configOverrides"}));
   SubmissionPlan plan;
   auto job_id = OptionalId(body, "jobId");
   if (!job_id) return tl::unexpected(job_id.error());

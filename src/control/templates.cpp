@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
+#include "common/spec_fields.hpp"
 #include "common/util.hpp"
 #include "control/app_spec.hpp"
 
@@ -10,25 +11,11 @@ namespace sparkplane::control {
 namespace json = boost::json;
 namespace {
 
-Status CheckKeys(const json::object& body, std::initializer_list<std::string_view> allowed) {
-  for (auto& [k, _] : body) {
-    bool ok = false;
-    for (auto a : allowed) ok |= k == a;
-    if (!ok) {
-      std::string list;
-      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      return Fail(ErrorCode::kInvalidArgument, fmt::format("{}: unknown key; expected {}", std::string_view(k), list),
-                  {std::string(k)});
-    }
-  }
-  return Ok();
-}
-
 // Fills display_name and config_json of `record` from a template body.
 Status ReadTemplateBody(const json::value& value, store::TemplateRecord& record) {
   if (!value.is_object()) return Fail(ErrorCode::kInvalidArgument, "the body must be a JSON object");
   const auto& body = value.get_object();
-  SPARKPLANE_TRY(CheckKeys(body, {"id", "displayName", "config"}));
+  SPARKPLANE_TRY(CheckKnownKeys(body, {"id", "displayName", "config"}));
   const json::value* config = body.if_contains("config");
   if (!config) return Fail(ErrorCode::kInvalidArgument, "config: is required (an ApplicationSpec)", {"config"});
   SPARKPLANE_TRY(ValidateAppSpec(*config, "config"));
@@ -110,7 +97,7 @@ Result<store::JobRecord> TemplateService::SetJobConfig(const std::string& cluste
     if (ec || !body.is_object()) {
       return Fail(ErrorCode::kInvalidArgument, "the body must be {\"config\": <ApplicationSpec>} or empty");
     }
-    SPARKPLANE_TRY(CheckKeys(body.get_object(), {"config"}));
+    SPARKPLANE_TRY(CheckKnownKeys(body.get_object(), {"config"}));
     if (auto* config = body.get_object().if_contains("config"); config && !config->is_null()) {
       SPARKPLANE_TRY(ValidateAppSpec(*config, "config"));
       if (!config->get_object().empty()) config_json = json::serialize(*config);

@@ -58,12 +58,24 @@ std::string AppLanguage(const json::object& config) {
   return EndsWith(file, ".py") ? "Python" : "Java";
 }
 
+namespace {
+
+constexpr int kMaxCount = 1'000'000;  // above any core or instance count the validator accepts
+
+// A count from a spec number, clamped into [0, limit] (NaN → 0) before it becomes an int.
+int ClampedCount(double value, int limit) {
+  if (!(value > 0)) return 0;
+  return value >= limit ? limit : static_cast<int>(value);
+}
+
+}  // namespace
+
 int LocalCores(const json::object& config, int max_local_cores) {
   const json::object* executor = GetObject(config, "executor");
   double cores = executor ? GetNumber(*executor, "cores").value_or(1) : 1;
   double instances = executor ? GetNumber(*executor, "instances").value_or(1) : 1;
-  int slots = static_cast<int>(std::ceil(std::max(1.0, cores) * std::max(1.0, instances)));
-  return std::clamp(slots, 1, std::max(1, max_local_cores));
+  int limit = std::max(1, max_local_cores);
+  return std::max(1, ClampedCount(std::ceil(std::max(1.0, cores) * std::max(1.0, instances)), limit));
 }
 
 Result<std::vector<std::string>> BuildLocalSubmitArgv(const json::object& config,
@@ -117,15 +129,15 @@ Result<std::vector<std::string>> BuildLocalSubmitArgv(const json::object& config
     if (!mib) return tl::unexpected(mib.error());
     argv.insert(argv.end(), {"--driver-memory", fmt::format("{}m", *mib)});
   }
-  if (auto cores = GetNumber(*driver, "cores")) conf("spark.driver.cores", fmt::format("{}", static_cast<int>(std::ceil(*cores))));
+  if (auto cores = GetNumber(*driver, "cores")) conf("spark.driver.cores", fmt::format("{}", ClampedCount(std::ceil(*cores), kMaxCount)));
   if (auto java = GetString(*driver, "javaOptions")) argv.insert(argv.end(), {"--driver-java-options", *java});
   if (auto memory = GetString(*executor, "memory")) {
     auto mib = ParseMemoryMiB(*memory);
     if (!mib) return tl::unexpected(mib.error());
     conf("spark.executor.memory", fmt::format("{}m", *mib));
   }
-  conf("spark.executor.cores", fmt::format("{}", static_cast<int>(std::ceil(executor_cores))));
-  conf("spark.executor.instances", fmt::format("{}", static_cast<int>(instances)));
+  conf("spark.executor.cores", fmt::format("{}", ClampedCount(std::ceil(executor_cores), kMaxCount)));
+  conf("spark.executor.instances", fmt::format("{}", ClampedCount(instances, kMaxCount)));
   if (auto java = GetString(*executor, "javaOptions")) conf("spark.executor.extraJavaOptions", *java);
 
   if (const json::object* spark_conf = GetObject(config, "sparkConf")) {

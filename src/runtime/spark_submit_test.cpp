@@ -58,6 +58,14 @@ TEST(SparkSubmitTest, RejectsRemoteAndRelativeFiles) {
   EXPECT_FALSE(BuildLocalSubmitArgv(missing, Ctx()).has_value());
 }
 
+// Counts from the spec are clamped before they become ints, whatever reached the runtime.
+TEST(SparkSubmitTest, HugeOrNonsenseCountsAreClamped) {
+  auto huge = json::parse(R"({"executor":{"cores":1e300,"instances":1e300}})").as_object();
+  EXPECT_EQ(LocalCores(huge, 2), 2);
+  auto negative = json::parse(R"({"executor":{"cores":-5,"instances":-1}})").as_object();
+  EXPECT_EQ(LocalCores(negative, 2), 1);
+}
+
 TEST(SparkSubmitTest, InfersLanguage) {
   EXPECT_EQ(AppLanguage(json::parse(R"({"mainApplicationFile":"/a.py"})").as_object()), "Python");
   EXPECT_EQ(AppLanguage(json::parse(R"({"mainApplicationFile":"/a.jar"})").as_object()), "Java");
