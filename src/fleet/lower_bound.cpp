@@ -190,10 +190,7 @@ LowerBoundResult ComputeLowerBound(const Trace& trace, const LowerBoundModel& mo
     }
     return false;
   };
-  std::unordered_map<std::string, double> driver_start;
-  for (auto& p : trace.pods) {
-    if (p.role == Role::kDriver) driver_start[p.app_id] = p.request_s;
-  }
+  auto driver_start = DriverRequestTimes(trace);
   struct Delta {
     double t;
     Resources od, flex;
@@ -300,10 +297,7 @@ IntegralBoundResult ComputeIntegralBound(const Trace& trace, const LowerBoundMod
   for (auto& o : ParetoOffers(catalog, spot_types, CapacityType::kSpot)) any_offers.push_back(o);
   std::sort(any_offers.begin(), any_offers.end(),
             [](const NodeOffer& a, const NodeOffer& b) { return a.price < b.price; });
-  std::unordered_map<std::string, double> driver_start;
-  for (auto& p : trace.pods) {
-    if (p.role == Role::kDriver) driver_start[p.app_id] = p.request_s;
-  }
+  auto driver_start = DriverRequestTimes(trace);
   struct Change {
     double t;
     int pod;

@@ -277,10 +277,7 @@ PassResult Scheduler::Pass(std::span<const NodeView> nodes, std::span<const PodV
 
 double RepackEstimateUsd(const Trace& trace, Scheduler& scheduler, const Catalog& catalog) {
   const auto& groups = scheduler.Groups();
-  std::unordered_map<std::string, double> driver_start;
-  for (auto& p : trace.pods) {
-    if (p.role == Role::kDriver) driver_start[p.app_id] = p.request_s;
-  }
+  auto driver_start = DriverRequestTimes(trace);
   struct Change {
     double t;
     int group;

@@ -11,6 +11,14 @@
 
 namespace sparkplane::fleet {
 
+std::unordered_map<std::string, double> DriverRequestTimes(const Trace& trace) {
+  std::unordered_map<std::string, double> starts;
+  for (auto& p : trace.pods) {
+    if (p.role == Role::kDriver) starts[p.app_id] = p.request_s;
+  }
+  return starts;
+}
+
 Result<Trace> ParseTrace(std::string_view text, std::string_view file_name) {
   auto table = CsvTable::Parse(text, file_name);
   if (!table) return tl::unexpected(table.error());

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.hpp"
@@ -25,6 +26,9 @@ struct TracePod {
 struct Trace {
   std::vector<TracePod> pods;
 };
+
+// app_id → its driver's request time (executors are requested no earlier than that).
+std::unordered_map<std::string, double> DriverRequestTimes(const Trace& trace);
 
 // All-or-nothing: the first malformed row fails the parse with "file:line: reason".
 Result<Trace> ParseTrace(std::string_view text, std::string_view file_name);
