@@ -452,9 +452,8 @@ class SqliteStore final : public Store {
     db.CheckpointPassive();
   }
 
-  // A free read connection, else one in turn; the writer's connection when there are none.
+  // A free read connection, else one in turn.
   ReadLease Reader() {
-    if (readers_.empty()) return {std::unique_lock(mutex_), db_};
     for (auto& r : readers_) {
       std::unique_lock lock(r->mutex, std::try_to_lock);
       if (lock) return {std::move(lock), r->db};
