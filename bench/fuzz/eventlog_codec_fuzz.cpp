@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   auto whole = sparkplane::eventlog::DecodeAll(codec, input, /*allow_partial_tail=*/true);
   auto decoder = sparkplane::eventlog::MakeDecoder(codec);
-  std::string out;
+  sparkplane::eventlog::ByteBuffer out;
   size_t pos = 0, step = 1 + data[0] / 4;
   bool ok = true;
   while (pos < input.size() && ok) {
@@ -25,6 +25,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     pos += step;
     step = step * 3 % 61 + 1;
   }
-  if (whole && ok && *whole != out) std::abort();
+  if (whole && ok && *whole != out.view()) std::abort();
   return 0;
 }

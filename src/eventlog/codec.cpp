@@ -46,8 +46,8 @@ void StoreBe16(std::string& out, uint16_t v) {
 
 class PlainDecoder final : public StreamDecoder {
  public:
-  Status Feed(std::string_view input, std::string& out) override {
-    out.append(input);
+  Status Feed(std::string_view input, ByteBuffer& out) override {
+    out.Append(input);
     return Ok();
   }
   size_t pending_bytes() const override { return 0; }
@@ -60,15 +60,13 @@ class ZstdDecoder final : public StreamDecoder {
   ZstdDecoder(const ZstdDecoder&) = delete;
   ZstdDecoder& operator=(const ZstdDecoder&) = delete;
 
-  Status Feed(std::string_view input, std::string& out) override {
+  Status Feed(std::string_view input, ByteBuffer& out) override {
     ZSTD_inBuffer in{input.data(), input.size(), 0};
     while (true) {
-      size_t old_size = out.size();
       size_t room = std::max<size_t>(ZSTD_DStreamOutSize(), input.size() * 4);
-      out.resize(old_size + room);
-      ZSTD_outBuffer ob{out.data() + old_size, room, 0};
+      ZSTD_outBuffer ob{out.Extend(room), room, 0};
       size_t ret = ZSTD_decompressStream(ctx_, &ob, &in);
-      out.resize(old_size + ob.pos);
+      out.Commit(ob.pos);
       if (ZSTD_isError(ret)) {
         return Fail(ErrorCode::kCorruption,
                     fmt::format("zstd: {} after {} input bytes", ZSTD_getErrorName(ret),
@@ -92,7 +90,7 @@ class ZstdDecoder final : public StreamDecoder {
 // Base for block framings: buffers bytes until a whole block is present.
 class BlockDecoder : public StreamDecoder {
  public:
-  Status Feed(std::string_view input, std::string& out) final {
+  Status Feed(std::string_view input, ByteBuffer& out) final {
     std::string_view data = input;
     if (!pending_.empty()) {
       pending_.append(input);
@@ -121,7 +119,7 @@ class BlockDecoder : public StreamDecoder {
 
  protected:
   // Decodes one block at the start of `data`; returns bytes used, or 0 if incomplete.
-  virtual Result<size_t> DecodeBlock(std::string_view data, std::string& out) = 0;
+  virtual Result<size_t> DecodeBlock(std::string_view data, ByteBuffer& out) = 0;
 
  private:
   std::string pending_;
@@ -136,7 +134,7 @@ constexpr int kLz4MethodLz4 = 0x20;
 
 class Lz4BlockDecoder final : public BlockDecoder {
  protected:
-  Result<size_t> DecodeBlock(std::string_view data, std::string& out) override {
+  Result<size_t> DecodeBlock(std::string_view data, ByteBuffer& out) override {
     if (data.size() < kLz4HeaderBytes) {
       if (data.substr(0, std::min(data.size(), kLz4Magic.size())) !=
           kLz4Magic.substr(0, std::min(data.size(), kLz4Magic.size()))) {
@@ -160,23 +158,16 @@ class Lz4BlockDecoder final : public BlockDecoder {
     if (data.size() < kLz4HeaderBytes + compressed) return 0;
     if (original == 0) return kLz4HeaderBytes;  // end mark; another stream may follow
     const char* payload = data.data() + kLz4HeaderBytes;
-    size_t old_size = out.size();
+    char* dest = out.Extend(original);
     if (method == kLz4MethodRaw) {
-      out.append(payload, original);
-    } else {
-      out.resize(old_size + original);
-      int n = LZ4_decompress_safe(payload, out.data() + old_size, static_cast<int>(compressed),
-                                  static_cast<int>(original));
-      if (n != static_cast<int>(original)) {
-        out.resize(old_size);
-        return Fail(ErrorCode::kCorruption, "lz4: damaged block payload");
-      }
+      std::memcpy(dest, payload, original);
+    } else if (LZ4_decompress_safe(payload, dest, static_cast<int>(compressed),
+                                   static_cast<int>(original)) != static_cast<int>(original)) {
+      return Fail(ErrorCode::kCorruption, "lz4: damaged block payload");
     }
-    uint32_t actual = XXH32(out.data() + old_size, original, kLz4Seed) & 0x0FFFFFFF;
-    if (actual != checksum) {
-      out.resize(old_size);
+    if ((XXH32(dest, original, kLz4Seed) & 0x0FFFFFFF) != checksum)
       return Fail(ErrorCode::kCorruption, "lz4: block checksum mismatch");
-    }
+    out.Commit(original);
     return kLz4HeaderBytes + compressed;
   }
 };
@@ -186,7 +177,7 @@ constexpr size_t kSnappyHeaderBytes = 16;
 
 class SnappyStreamDecoder final : public BlockDecoder {
  protected:
-  Result<size_t> DecodeBlock(std::string_view data, std::string& out) override {
+  Result<size_t> DecodeBlock(std::string_view data, ByteBuffer& out) override {
     if (static_cast<unsigned char>(data[0]) == 0x82) {  // (another) stream header
       size_t n = std::min(data.size(), kSnappyMagic.size());
       if (data.substr(0, n) != kSnappyMagic.substr(0, n)) {
@@ -209,14 +200,12 @@ class SnappyStreamDecoder final : public BlockDecoder {
         original > kMaxBlockBytes) {
       return Fail(ErrorCode::kCorruption, "snappy: bad chunk length");
     }
-    size_t old_size = out.size();
-    out.resize(old_size + original);
     size_t produced = original;
-    if (snappy_uncompress(payload, length, out.data() + old_size, &produced) != SNAPPY_OK ||
+    if (snappy_uncompress(payload, length, out.Extend(original), &produced) != SNAPPY_OK ||
         produced != original) {
-      out.resize(old_size);
       return Fail(ErrorCode::kCorruption, "snappy: damaged chunk payload");
     }
+    out.Commit(original);
     return 4 + length;
   }
 
@@ -226,7 +215,7 @@ class SnappyStreamDecoder final : public BlockDecoder {
 
 class LzfDecoder final : public BlockDecoder {
  protected:
-  Result<size_t> DecodeBlock(std::string_view data, std::string& out) override {
+  Result<size_t> DecodeBlock(std::string_view data, ByteBuffer& out) override {
     if (data[0] != 'Z' || (data.size() > 1 && data[1] != 'V')) {
       return Fail(ErrorCode::kCorruption, "lzf: bad chunk signature");
     }
@@ -236,7 +225,7 @@ class LzfDecoder final : public BlockDecoder {
       if (data.size() < 5) return 0;
       size_t length = LoadBe16(data.data() + 3);
       if (data.size() < 5 + length) return 0;
-      out.append(data.data() + 5, length);
+      out.Append(data.substr(5, length));
       return 5 + length;
     }
     if (type != 1) return Fail(ErrorCode::kCorruption, "lzf: bad chunk type");
@@ -246,14 +235,10 @@ class LzfDecoder final : public BlockDecoder {
     if (compressed == 0 || original == 0)
       return Fail(ErrorCode::kCorruption, "lzf: bad chunk length");
     if (data.size() < 7 + compressed) return 0;
-    size_t old_size = out.size();
-    out.resize(old_size + original);
     unsigned int n = lzf_decompress(data.data() + 7, static_cast<unsigned int>(compressed),
-                                    out.data() + old_size, static_cast<unsigned int>(original));
-    if (n != original) {
-      out.resize(old_size);
-      return Fail(ErrorCode::kCorruption, "lzf: damaged chunk payload");
-    }
+                                    out.Extend(original), static_cast<unsigned int>(original));
+    if (n != original) return Fail(ErrorCode::kCorruption, "lzf: damaged chunk payload");
+    out.Commit(original);
     return 7 + compressed;
   }
 };
@@ -401,12 +386,12 @@ Result<std::string> Encode(Codec codec, std::string_view plain, size_t block_siz
 
 Result<std::string> DecodeAll(Codec codec, std::string_view data, bool allow_partial_tail) {
   auto decoder = MakeDecoder(codec);
-  std::string out;
+  ByteBuffer out;
   if (auto st = decoder->Feed(data, out); !st) return tl::unexpected(st.error());
   if (!allow_partial_tail && decoder->pending_bytes() > 0) {
     return Fail(ErrorCode::kCorruption, fmt::format("{}: truncated final block", CodecName(codec)));
   }
-  return out;
+  return std::string(out.view());
 }
 
 }  // namespace sparkplane::eventlog

@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "common/result.hpp"
+#include "eventlog/byte_buffer.hpp"
 
 namespace sparkplane::eventlog {
 
@@ -26,7 +27,7 @@ class StreamDecoder {
   // Decodes as much of the bytes fed so far as forms complete blocks and appends it to `out`.
   // Incomplete trailing blocks are kept until more bytes arrive. A kCorruption error means the
   // stream is damaged at the current position; the decoder must not be fed again afterwards.
-  [[nodiscard]] virtual Status Feed(std::string_view input, std::string& out) = 0;
+  [[nodiscard]] virtual Status Feed(std::string_view input, ByteBuffer& out) = 0;
   // Compressed bytes held back waiting for the rest of a block (0 = at a block boundary).
   virtual size_t pending_bytes() const = 0;
 };

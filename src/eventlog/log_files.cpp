@@ -278,11 +278,9 @@ void LogReader::ReadPlain(int fd, const LogFile& file, LineSink& sink) {
   if (MapPlain(fd, sink)) return;
   while (true) {
     // Read straight into the line buffer; no copy through a decoder.
-    size_t old_size = buffer_.size();
-    buffer_.resize(old_size + chunk_bytes_);
     ssize_t n =
-        ::pread(fd, buffer_.data() + old_size, chunk_bytes_, static_cast<off_t>(file_offset_));
-    buffer_.resize(old_size + (n > 0 ? static_cast<size_t>(n) : 0));
+        ::pread(fd, buffer_.Extend(chunk_bytes_), chunk_bytes_, static_cast<off_t>(file_offset_));
+    if (n > 0) buffer_.Commit(static_cast<size_t>(n));
     if (n <= 0) {
       if (n < 0)
         AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(errno)));
@@ -317,7 +315,7 @@ bool LogReader::MapPlain(int fd, LineSink& sink) {
   if (mapped == MAP_FAILED) return false;
   stats_.decoded_bytes += size - file_offset_;
   stats_.compressed_bytes += size - file_offset_;
-  buffer_.clear();
+  buffer_.Clear();
   const char* base = static_cast<const char*>(mapped);
   const char* pos = base + (start - map_offset);
   const char* end = base + map_length;
@@ -350,7 +348,7 @@ bool LogReader::MapPlain(int fd, LineSink& sink) {
     }
   }
   if (unmapping.valid()) unmapping.get();
-  buffer_.assign(pos, static_cast<size_t>(end - pos));
+  buffer_.Append(std::string_view(pos, static_cast<size_t>(end - pos)));
   ::munmap(const_cast<char*>(unmapped), static_cast<size_t>(end - unmapped));
   file_offset_ = size;
   return true;
@@ -371,7 +369,7 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
     Chunk c;
     std::string& raw = raw_chunks_[slot];
     raw.resize(read_bytes);
-    decoded_chunks_[slot].clear();
+    decoded_chunks_[slot].Clear();
     c.n = ::pread(fd, raw.data(), read_bytes, static_cast<off_t>(offset));
     c.error = errno;
     if (c.n > 0) {
@@ -389,10 +387,10 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
       next = std::async(std::launch::async, fetch, 1 - slot,
                         file_offset_ + static_cast<uint64_t>(c.n));
     if (c.n > 0) {
-      buffer_.append(decoded_chunks_[slot]);
       stats_.decoded_bytes += decoded_chunks_[slot].size();
       file_offset_ += static_cast<uint64_t>(c.n);
       stats_.compressed_bytes += static_cast<uint64_t>(c.n);
+      DeliverDecoded(decoded_chunks_[slot], sink);
     }
     if (!c.status) {
       ++stats_.corrupt_files;
@@ -405,21 +403,41 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
         AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(c.error)));
       return;
     }
-    SplitLines(sink, /*flush_tail=*/false);
     slot = 1 - slot;
   }
 }
 
+// Only the unfinished line held in buffer_ is completed by a copy (with the chunk's first
+// line); the chunk's other whole lines go to the sink from the chunk itself, and its unfinished
+// last line is kept in buffer_.
+void LogReader::DeliverDecoded(ByteBuffer& decoded, LineSink& sink) {
+  decoded.Reserve(kLinePadding);
+  std::string_view text = decoded.view();
+  size_t first_nl = text.find('\n');
+  if (first_nl == std::string_view::npos) {
+    buffer_.Append(text);
+    return;
+  }
+  if (!buffer_.empty()) {
+    buffer_.Append(text.substr(0, first_nl + 1));
+    SplitLines(sink, /*flush_tail=*/false);
+    text.remove_prefix(first_nl + 1);
+  }
+  size_t last_nl = text.rfind('\n');
+  if (last_nl != std::string_view::npos) sink.OnText(text.substr(0, last_nl + 1));
+  buffer_.Append(text.substr(last_nl + 1));
+}
+
 void LogReader::SplitLines(LineSink& sink, bool flush_tail) {
   if (buffer_.empty()) return;
-  buffer_.reserve(buffer_.size() + kLinePadding);
-  std::string_view text(buffer_);
+  buffer_.Reserve(kLinePadding);
+  std::string_view text = buffer_.view();
   if (!flush_tail) {
     size_t last_nl = text.rfind('\n');
     text = last_nl == std::string_view::npos ? text.substr(0, 0) : text.substr(0, last_nl + 1);
   }
   if (!text.empty()) sink.OnText(text);
-  buffer_.erase(0, text.size());
+  buffer_.Consume(text.size());
 }
 
 Result<ReadStats> ReadLog(const fs::path& path, LineSink& sink) {

@@ -95,6 +95,7 @@ class LogReader {
   void ReadPlain(int fd, const LogFile& file, LineSink& sink);
   bool MapPlain(int fd, LineSink& sink);
   void ReadCompressed(int fd, const LogFile& file, LineSink& sink);
+  void DeliverDecoded(ByteBuffer& decoded, LineSink& sink);
   void SplitLines(LineSink& sink, bool flush_tail);
   void AddError(std::string message);
 
@@ -105,9 +106,9 @@ class LogReader {
   uint64_t file_offset_ = 0;
   bool file_corrupt_ = false;
   std::unique_ptr<StreamDecoder> decoder_;
-  std::string buffer_;         // decoded bytes not yet split into lines
+  ByteBuffer buffer_;          // decoded bytes not yet split into lines
   std::string raw_chunks_[2];  // compressed reads, alternating with the decode thread
-  std::string decoded_chunks_[2];
+  ByteBuffer decoded_chunks_[2];
   ReadStats stats_;
 };
 
