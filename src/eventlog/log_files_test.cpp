@@ -175,6 +175,36 @@ TEST_F(LogFilesTest, MappedPlainLogInSmallWindowsGivesEveryLineOnce) {
   EXPECT_TRUE(reader.stats().truncated_tail);  // delivered, but reported: no final '\n'
 }
 
+// Decoded chunks go to the sink without a copy; only the line cut by a chunk end is joined.
+// Many chunks, a line longer than a chunk and an unterminated last line all come out whole.
+TEST_F(LogFilesTest, CompressedLogInManyChunksGivesEveryLineOnce) {
+  std::string text;
+  for (int i = 0; i < 40; ++i) text += plain_;
+  text += "{\"Event\":\"Long\",\"x\":\"" + std::string(300 * 1024, 'x') + "\"}\n";
+  text += plain_;
+  text += "{\"Event\":\"Last\"}";
+  std::vector<std::string> expected;
+  for (size_t pos = 0; pos < text.size();) {
+    size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    if (nl > pos) expected.push_back(text.substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  for (Codec codec : {Codec::kZstd, Codec::kLz4, Codec::kSnappy, Codec::kLzf}) {
+    auto encoded = Encode(codec, text, 16 * 1024);
+    ASSERT_TRUE(encoded);
+    ASSERT_GT(encoded->size(), 3u * 64 * 1024) << "several compressed reads";
+    fs::path p = dir_ / ("many." + std::string(CodecName(codec)));
+    Write(p, *encoded);
+    LogReader reader(p, 4096);  // 64 KiB compressed reads
+    CollectLines lines;
+    ASSERT_TRUE(reader.Poll(lines));
+    EXPECT_EQ(lines.lines, expected) << CodecName(codec);
+    EXPECT_EQ(reader.stats().decoded_bytes, text.size());
+    EXPECT_EQ(reader.stats().corrupt_files, 0u);
+  }
+}
+
 TEST_F(LogFilesTest, CodecIsTheLastSuffix) {
   Write(dir_ / "application_1_0001_1.lz4.inprogress", "");
   auto layout = ResolveLog(dir_ / "application_1_0001_1.lz4.inprogress");
