@@ -1410,7 +1410,7 @@ AppBuilder::~AppBuilder() { impl_->StopPool(); }
 void AppBuilder::OnLine(std::string_view line) { impl_->Line(line, line.size() + kLinePadding); }
 
 void AppBuilder::OnText(std::string_view text) {
-  if (impl_->options.parse_threads < 2 || text.size() < impl_->options.parallel_min_bytes) {
+  if (text.size() < impl_->options.parallel_min_bytes) {
     LineSink::OnText(text);
     return;
   }

@@ -15,9 +15,10 @@ namespace sparkplane::eventlog {
 struct BuilderOptions {
   bool keep_tasks = true;  // false: per-task rows are dropped once aggregated (summary mode)
   // Threads parsing TaskStart/TaskEnd lines of large texts (applied in log order on the
-  // calling thread, which parses too). 1 = everything on the calling thread.
+  // calling thread, which parses too). 1 = everything on the calling thread. Large texts are
+  // parsed in chunks (task lines find their own ends) with any number of threads.
   int parse_threads = 1;
-  size_t parallel_min_bytes = 1 << 20;      // smaller texts are parsed on the calling thread
+  size_t parallel_min_bytes = 1 << 20;      // smaller texts are split into lines first
   size_t parallel_chunk_bytes = 256 << 10;  // texts are cut into chunks of about this size
   size_t chunks_ahead = 8;                  // parsed chunks waiting to be applied, at most
   // TaskStart and successful TaskEnd lines in Spark's own layout are read without the JSON
@@ -34,7 +35,7 @@ class AppBuilder final : public LineSink {
 
   // `line` must be followed by kLinePadding readable bytes (LogReader guarantees it).
   void OnLine(std::string_view line) override;
-  // With parse_threads > 1, big texts are parsed in parallel (same model as sequential).
+  // Big texts are parsed in chunks, in parallel with parse_threads > 1 (same model as lines).
   void OnText(std::string_view text) override;
   // Same, for a line without that guarantee (copies it).
   void OnUnpaddedLine(std::string_view line);
