@@ -7,10 +7,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
+#include <condition_variable>
 #include <cstring>
 #include <future>
+#include <mutex>
+#include <thread>
 
 namespace sparkplane::eventlog {
 namespace fs = std::filesystem;
@@ -354,8 +358,8 @@ bool LogReader::MapPlain(int fd, LineSink& sink) {
   return true;
 }
 
-// Reading and decoding the next chunk runs on a helper thread while the current chunk's lines
-// are parsed; chunks are still decoded strictly in order, one at a time.
+// A decode thread reads and decodes up to kDecodeSlots chunks ahead (strictly in order) while
+// the calling thread hands decoded chunks to the sink, so decoding overlaps parsing.
 void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
   struct Chunk {
     ssize_t n = 0;
@@ -364,47 +368,85 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
   };
   // Compressed reads are smaller so that decoded chunks (often 10× larger) stay near
   // chunk_bytes_ and their buffers are reused instead of growing.
-  size_t read_bytes = std::max<size_t>(chunk_bytes_ / 16, 64 * 1024);
-  auto fetch = [this, fd, read_bytes](int slot, uint64_t offset) {
-    Chunk c;
-    std::string& raw = raw_chunks_[slot];
-    raw.resize(read_bytes);
-    decoded_chunks_[slot].Clear();
-    c.n = ::pread(fd, raw.data(), read_bytes, static_cast<off_t>(offset));
-    c.error = errno;
-    if (c.n > 0) {
-      c.status = decoder_->Feed(std::string_view(raw.data(), static_cast<size_t>(c.n)),
-                                decoded_chunks_[slot]);
+  const size_t read_bytes = std::max<size_t>(chunk_bytes_ / 64, 64 * 1024);
+  std::array<Chunk, kDecodeSlots> chunks;
+  std::mutex mu;
+  std::condition_variable cv;
+  uint64_t produced = 0, consumed = 0;  // chunk counts; slot = count % kDecodeSlots
+  bool stop = false;
+  std::thread decoder([&, offset = file_offset_]() mutable {
+    while (true) {
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return stop || produced - consumed < kDecodeSlots; });
+        if (stop) return;
+      }
+      const size_t slot = produced % kDecodeSlots;  // only this thread changes `produced`
+      Chunk c;
+      raw_chunks_[slot].resize(read_bytes);
+      decoded_chunks_[slot].Clear();
+      c.n = ::pread(fd, raw_chunks_[slot].data(), read_bytes, static_cast<off_t>(offset));
+      c.error = errno;
+      if (c.n > 0) {
+        offset += static_cast<uint64_t>(c.n);
+        c.status =
+            decoder_->Feed(std::string_view(raw_chunks_[slot].data(), static_cast<size_t>(c.n)),
+                           decoded_chunks_[slot]);
+      }
+      const bool last = c.n <= 0 || !c.status;
+      {
+        std::lock_guard lock(mu);
+        chunks[slot] = std::move(c);
+        ++produced;
+      }
+      cv.notify_all();
+      if (last) return;
     }
-    return c;
+  });
+  auto join = [&] {
+    {
+      std::lock_guard lock(mu);
+      stop = true;
+    }
+    cv.notify_all();
+    decoder.join();
   };
-  int slot = 0;
-  std::future<Chunk> next = std::async(std::launch::async, fetch, slot, file_offset_);
-  while (true) {
-    Chunk c = next.get();
-    bool more = c.n > 0 && c.status;
-    if (more)
-      next = std::async(std::launch::async, fetch, 1 - slot,
-                        file_offset_ + static_cast<uint64_t>(c.n));
-    if (c.n > 0) {
-      stats_.decoded_bytes += decoded_chunks_[slot].size();
-      file_offset_ += static_cast<uint64_t>(c.n);
-      stats_.compressed_bytes += static_cast<uint64_t>(c.n);
-      DeliverDecoded(decoded_chunks_[slot], sink);
+  try {
+    while (true) {
+      {
+        std::unique_lock lock(mu);
+        cv.wait(lock, [&] { return produced > consumed; });
+      }
+      const size_t slot = consumed % kDecodeSlots;
+      Chunk& c = chunks[slot];
+      if (c.n > 0) {
+        stats_.decoded_bytes += decoded_chunks_[slot].size();
+        file_offset_ += static_cast<uint64_t>(c.n);
+        stats_.compressed_bytes += static_cast<uint64_t>(c.n);
+        DeliverDecoded(decoded_chunks_[slot], sink);
+      }
+      if (!c.status) {
+        ++stats_.corrupt_files;
+        AddError(fmt::format("{}: {}", file.path.string(), c.status.error().message));
+        file_corrupt_ = true;
+        break;
+      }
+      if (c.n <= 0) {
+        if (c.n < 0)
+          AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(c.error)));
+        break;
+      }
+      {
+        std::lock_guard lock(mu);
+        ++consumed;
+      }
+      cv.notify_all();
     }
-    if (!c.status) {
-      ++stats_.corrupt_files;
-      AddError(fmt::format("{}: {}", file.path.string(), c.status.error().message));
-      file_corrupt_ = true;
-      return;
-    }
-    if (c.n <= 0) {
-      if (c.n < 0)
-        AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(c.error)));
-      return;
-    }
-    slot = 1 - slot;
+  } catch (...) {
+    join();
+    throw;
   }
+  join();
 }
 
 // Only the unfinished line held in buffer_ is completed by a copy (with the chunk's first

@@ -106,9 +106,10 @@ class LogReader {
   uint64_t file_offset_ = 0;
   bool file_corrupt_ = false;
   std::unique_ptr<StreamDecoder> decoder_;
-  ByteBuffer buffer_;          // decoded bytes not yet split into lines
-  std::string raw_chunks_[2];  // compressed reads, alternating with the decode thread
-  ByteBuffer decoded_chunks_[2];
+  ByteBuffer buffer_;  // decoded bytes not yet split into lines
+  static constexpr size_t kDecodeSlots = 4;
+  std::string raw_chunks_[kDecodeSlots];  // compressed reads, filled by the decode thread
+  ByteBuffer decoded_chunks_[kDecodeSlots];
   ReadStats stats_;
 };
 
