@@ -2,8 +2,10 @@
 Usage: bench.py --log BIG_PLAIN_LOG --cli build/eventlog/src/eventlog/sparkplane-eventlog
                 [--venv .venv] [--skip-shs]
 Measures (one core where it matters, warm page cache):
-  1. replay throughput of the plain log (MB/s of uncompressed log, full model with tasks);
-  2. replay of the .zstd log vs `zstd -dc` of the same file (the anchor);
+  1. replay throughput of the plain log (MB/s of uncompressed log, full model with tasks), on
+     one core and with two threads;
+  2. replay of the .zstd log (one core, two threads) vs `zstd -dc` of the same file (the
+     anchor) and vs the plain replay;
   3. peak RSS of the replay vs the log size;
   4. process start → first answer of /api/v1/applications/{id}/stages: sparkplane `history`
      vs Spark's History Server from the same pyspark (the anchor)."""
@@ -67,30 +69,46 @@ def main():
     results = {"log_mb": round(size_mb, 1), "loadavg_start": os.getloadavg()[0],
                "cpus": os.cpu_count()}
 
-    # 1. plain replay (warm cache: run twice, keep the second).
-    for _ in range(2):
-        _, r = timed(pin + [a.cli, "eventlog", "stats", "--json", a.log])
-    st = json.loads(r.stdout)[0]
+    def replay(path, threads):
+        """Best of three (warm cache): the least disturbed run on a shared machine."""
+        best = None
+        for _ in range(3):
+            cmd = [a.cli, "eventlog", "stats", "--json", "--threads", str(threads), path]
+            _, r = timed((pin if threads == 1 else []) + cmd)
+            s = json.loads(r.stdout)[0]
+            if best is None or s["replayMBps"] > best["replayMBps"]:
+                best = s
+        return best
+
+    # 1. plain replay: one core (the issue's measure), and two threads.
+    st = replay(a.log, 1)
+    st2 = replay(a.log, 2)
     results["plain_replay_mb_s"] = round(st["replayMBps"], 1)
+    results["plain_replay_2t_mb_s"] = round(st2["replayMBps"], 1)
     results["tasks"] = st["tasks"]
-    print(f"plain replay: {st['replayMBps']:.0f} MB/s ({st['tasks']} tasks, {st['events']} events, "
+    print(f"plain replay: {st['replayMBps']:.0f} MB/s on one core, {st2['replayMBps']:.0f} MB/s "
+          f"with two threads ({st['tasks']} tasks, {st['events']} events, "
           f"{st['parseErrors']} errors)")
 
-    # 2. zstd replay vs zstd -dc.
+    # 2. zstd replay vs zstd -dc (single-threaded decompression, the anchor) and vs plain replay.
     zst = os.path.join(work, "app.zstd")
     subprocess.run(["zstd", "-q", "-1", "-f", a.log, "-o", zst], check=True)
-    for _ in range(2):
-        t_zstd, _ = timed(pin + ["sh", "-c", f"zstd -dc '{zst}' > /dev/null"])
-    for _ in range(2):
-        _, r = timed(pin + [a.cli, "eventlog", "stats", "--json", zst])
-    zs = json.loads(r.stdout)[0]
+    t_zstd = min(timed(pin + ["sh", "-c", f"zstd -dc '{zst}' > /dev/null"])[0] for _ in range(3))
+    zs = replay(zst, 1)
+    zs2 = replay(zst, 2)
     zstd_rate = size_mb / t_zstd
     results["zstd_cli_mb_s"] = round(zstd_rate, 1)
     results["zstd_replay_mb_s"] = round(zs["replayMBps"], 1)
+    results["zstd_replay_2t_mb_s"] = round(zs2["replayMBps"], 1)
     results["zstd_ratio"] = round(zs["replayMBps"] / zstd_rate, 3)
+    results["zstd_2t_ratio"] = round(zs2["replayMBps"] / zstd_rate, 3)
     results["zstd_vs_plain_replay"] = round(zs["replayMBps"] / st["replayMBps"], 3)
-    print(f"zstd: replay {zs['replayMBps']:.0f} MB/s vs zstd -dc {zstd_rate:.0f} MB/s "
-          f"= {zs['replayMBps'] / zstd_rate:.2f}x")
+    results["zstd_2t_vs_plain_2t_replay"] = round(zs2["replayMBps"] / st2["replayMBps"], 3)
+    print(f"zstd: replay {zs['replayMBps']:.0f} MB/s on one core, {zs2['replayMBps']:.0f} MB/s "
+          f"with two threads; zstd -dc {zstd_rate:.0f} MB/s => "
+          f"{zs['replayMBps'] / zstd_rate:.2f}x / {zs2['replayMBps'] / zstd_rate:.2f}x of zstd -dc, "
+          f"{zs['replayMBps'] / st['replayMBps']:.2f}x / {zs2['replayMBps'] / st2['replayMBps']:.2f}x "
+          f"of plain replay")
 
     # 3. peak RSS.
     rss = max_rss_mb([a.cli, "eventlog", "stats", a.log])
