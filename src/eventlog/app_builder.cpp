@@ -455,6 +455,69 @@ struct AccumScan {
   size_t close = std::string_view::npos;  // and its ']'
 };
 
+// The keys of one kind of JSON object in the order Spark writes them, kept as `"key":` padded
+// to kMaxQuoted bytes, so a reader expecting the next key confirms it with one or two 16-byte
+// compares instead of scanning the key for its end and comparing it against every name.
+class KeyOrder {
+ public:
+  static constexpr size_t kMaxQuoted = 48;
+  static constexpr size_t npos = std::string_view::npos;
+
+  template <class Names>
+  explicit KeyOrder(const Names& names) {
+    for (std::string_view name : names) {
+      Entry e{};
+      e.name = name;
+      e.size = name.size() + 3;
+      if (e.size <= kMaxQuoted) {
+        e.quoted[0] = '"';
+        std::memcpy(e.quoted + 1, name.data(), name.size());
+        e.quoted[name.size() + 1] = '"';
+        e.quoted[name.size() + 2] = ':';
+      } else {
+        e.size = 0;  // never matched by MatchAt; Find still knows it
+      }
+      entries_.push_back(e);
+    }
+  }
+  KeyOrder(std::initializer_list<std::string_view> names) : KeyOrder(std::span(names)) {}
+
+  size_t size() const { return entries_.size(); }
+  std::string_view name(size_t i) const { return entries_[i].name; }
+  size_t quoted_size(size_t i) const { return entries_[i].size; }
+  // True when `"name(i)":` starts at p; kMaxQuoted bytes from p must be readable.
+  bool MatchAt(const char* p, size_t i) const {
+    const Entry& e = entries_[i];
+    if (e.size == 0) return false;
+#ifdef __SSE2__
+    for (size_t off = 0; off < e.size; off += 16) {
+      __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + off));
+      __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(e.quoted + off));
+      unsigned equal = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(a, b)));
+      unsigned need = e.size - off >= 16 ? 0xFFFFu : (1u << (e.size - off)) - 1;
+      if ((equal & need) != need) return false;
+    }
+    return true;
+#else
+    return std::memcmp(p, e.quoted, e.size) == 0;
+#endif
+  }
+  // Index of `name`, npos if it is not one of the keys.
+  size_t Find(std::string_view name) const {
+    for (size_t i = 0; i < entries_.size(); ++i)
+      if (entries_[i].name == name) return i;
+    return npos;
+  }
+
+ private:
+  struct Entry {
+    char quoted[kMaxQuoted];
+    size_t size;  // of `"name":`, 0 if longer than kMaxQuoted
+    std::string_view name;
+  };
+  std::vector<Entry> entries_;
+};
+
 // A cursor over JSON as Spark writes it (no whitespace, no escapes in the parts it reads); any
 // surprise makes the caller parse the line with the JSON parser instead.
 class JsonCursor {
@@ -532,6 +595,31 @@ class JsonCursor {
     while (true) {
       std::string_view key;
       if (!Key(key) || !field(key)) return false;
+      if (Take(',')) continue;
+      return Take('}');
+    }
+  }
+  // Fields() for an object whose keys usually come in `order`: field(i, key) gets the key's
+  // index in `order` (KeyOrder::npos for other keys). The expected next key is confirmed
+  // without scanning it; any other key is read and looked up.
+  template <class Fn>
+  bool FieldsInOrder(const KeyOrder& order, Fn&& field) {
+    if (!Take('{')) return false;
+    if (Take('}')) return true;
+    size_t next = 0;
+    while (true) {
+      size_t i = KeyOrder::npos;
+      std::string_view key;
+      if (next < order.size() && order.MatchAt(p_, next)) {
+        i = next;
+        key = order.name(i);
+        p_ += order.quoted_size(i);
+      } else {
+        if (!Key(key)) return false;
+        i = order.Find(key);
+      }
+      if (!field(i, key)) return false;
+      if (i != KeyOrder::npos) next = i + 1;
       if (Take(',')) continue;
       return Take('}');
     }
@@ -720,14 +808,14 @@ constexpr std::pair<std::string_view, TaskMetric> kShuffleReadKeys[] = {
 constexpr std::pair<std::string_view, TaskMetric> kPushReadKeys[] = {
     {"Corrupt Merged Block Chunks", kPushCorruptMergedBlockChunks},
     {"Merged Fetch Fallback Count", kPushMergedFetchFallbackCount},
-    {"Merged Fallback Count", kPushMergedFetchFallbackCount},
     {"Merged Remote Blocks Fetched", kPushMergedRemoteBlocksFetched},
     {"Merged Local Blocks Fetched", kPushMergedLocalBlocksFetched},
     {"Merged Remote Chunks Fetched", kPushMergedRemoteChunksFetched},
     {"Merged Local Chunks Fetched", kPushMergedLocalChunksFetched},
     {"Merged Remote Bytes Read", kPushMergedRemoteBytesRead},
     {"Merged Local Bytes Read", kPushMergedLocalBytesRead},
-    {"Merged Remote Requests Duration", kPushMergedRemoteReqsDuration}};
+    {"Merged Remote Requests Duration", kPushMergedRemoteReqsDuration},
+    {"Merged Fallback Count", kPushMergedFetchFallbackCount}};  // an older name
 constexpr std::pair<std::string_view, TaskMetric> kShuffleWriteKeys[] = {
     {"Shuffle Bytes Written", kShuffleBytesWritten},
     {"Shuffle Write Time", kShuffleWriteTime},
@@ -983,28 +1071,66 @@ struct TaskEvent {
 error_code ParseTaskStart(od::object& obj, TaskEvent& ev);
 error_code ParseTaskEnd(od::object& obj, TaskEvent& ev);
 
+// A metric object's keys in the order Spark writes them, each with its metric slot (-1: a key
+// that is not a metric of `keys`). Keys of `keys` missing from `spark_order` are appended, so
+// every key the JSON-parser path knows is found here too.
+struct MetricLayout {
+  static std::vector<std::string_view> Names(MetricKeys keys,
+                                             std::initializer_list<std::string_view> spark_order) {
+    std::vector<std::string_view> names(spark_order);
+    for (const auto& [name, metric] : keys)
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    return names;
+  }
+  MetricLayout(MetricKeys keys, std::initializer_list<std::string_view> spark_order)
+      : order(Names(keys, spark_order)) {
+    for (size_t i = 0; i < order.size(); ++i) {
+      size_t hint = 0;
+      const auto* entry = FindMetricKey(keys, order.name(i), hint);
+      slot.push_back(entry ? static_cast<int>(entry->second) : -1);
+    }
+  }
+  KeyOrder order;
+  std::vector<int> slot;
+};
+
+const MetricLayout kPushReadLayout(kPushReadKeys, {});
+const MetricLayout kShuffleReadLayout(
+    kShuffleReadKeys, {"Remote Blocks Fetched", "Local Blocks Fetched", "Fetch Wait Time",
+                       "Remote Bytes Read", "Remote Bytes Read To Disk", "Local Bytes Read",
+                       "Total Records Read", "Remote Requests Duration", "Push Based Shuffle"});
+const MetricLayout kShuffleWriteLayout(kShuffleWriteKeys, {});
+const MetricLayout kInputLayout(kInputKeys, {});
+const MetricLayout kOutputLayout(kOutputKeys, {});
+
 // Task Metrics in Spark's layout (keys as ReadTaskMetrics knows them); false on anything else.
-bool FastMetricObject(JsonCursor& c, TaskMetricValues& m, MetricKeys keys,
+bool FastMetricObject(JsonCursor& c, TaskMetricValues& m, const MetricLayout& layout,
                       TaskMetricValues* push_target) {
-  size_t hint = 0;
-  return c.Fields([&](std::string_view key) {
-    if (auto* slot = FindMetricKey(keys, key, hint)) return c.PlainInt(m[slot->second]);
+  return c.FieldsInOrder(layout.order, [&](size_t i, std::string_view key) {
+    if (i != KeyOrder::npos && layout.slot[i] >= 0) return c.PlainInt(m[layout.slot[i]]);
     if (push_target && IsPushKey(key))
-      return FastMetricObject(c, *push_target, kPushReadKeys, nullptr);
+      return FastMetricObject(c, *push_target, kPushReadLayout, nullptr);
     std::string_view ignored;
     return IsIgnoredMetricKey(key) && c.String(ignored);
   });
 }
 
 bool FastTaskMetrics(JsonCursor& c, TaskMetricValues& m) {
+  static const MetricLayout kLayout(
+      kTaskMetricKeys,
+      {"Executor Deserialize Time", "Executor Deserialize CPU Time", "Executor Run Time",
+       "Executor CPU Time", "Peak Execution Memory", "Peak On Heap Execution Memory",
+       "Peak Off Heap Execution Memory", "Result Size", "JVM GC Time", "Result Serialization Time",
+       "Memory Bytes Spilled", "Disk Bytes Spilled", "Shuffle Read Metrics",
+       "Shuffle Write Metrics", "Input Metrics", "Output Metrics", "Updated Blocks"});
   m.fill(0);
-  size_t hint = 0;
-  return c.Fields([&](std::string_view key) {
-    if (auto* slot = FindMetricKey(kTaskMetricKeys, key, hint)) return c.PlainInt(m[slot->second]);
-    if (Is(key, "Shuffle Read Metrics")) return FastMetricObject(c, m, kShuffleReadKeys, &m);
-    if (Is(key, "Shuffle Write Metrics")) return FastMetricObject(c, m, kShuffleWriteKeys, nullptr);
-    if (Is(key, "Input Metrics")) return FastMetricObject(c, m, kInputKeys, nullptr);
-    if (Is(key, "Output Metrics")) return FastMetricObject(c, m, kOutputKeys, nullptr);
+  return c.FieldsInOrder(kLayout.order, [&](size_t i, std::string_view key) {
+    if (i != KeyOrder::npos && kLayout.slot[i] >= 0) return c.PlainInt(m[kLayout.slot[i]]);
+    if (Is(key, "Shuffle Read Metrics")) return FastMetricObject(c, m, kShuffleReadLayout, &m);
+    if (Is(key, "Shuffle Write Metrics"))
+      return FastMetricObject(c, m, kShuffleWriteLayout, nullptr);
+    if (Is(key, "Input Metrics")) return FastMetricObject(c, m, kInputLayout, nullptr);
+    if (Is(key, "Output Metrics")) return FastMetricObject(c, m, kOutputLayout, nullptr);
     if (Is(key, "Updated Blocks")) return c.Take("[]");
     int64_t ignored;
     return IsIgnoredTaskMetricKey(key) && c.PlainInt(ignored);
@@ -1014,33 +1140,53 @@ bool FastTaskMetrics(JsonCursor& c, TaskMetricValues& m) {
 // Task Info as ReadTaskInfo reads it. With `accumulables`, an array of internal and SQL metrics
 // is walked (ev.scan, ev.sql_updates); without, only an empty array is accepted.
 bool FastTaskInfo(JsonCursor& c, std::string_view line, TaskEvent& ev, bool accumulables) {
+  static const KeyOrder kOrder{
+      "Task ID",     "Index",  "Attempt",  "Partition ID", "Launch Time",
+      "Executor ID", "Host",   "Locality", "Speculative",  "Getting Result Time",
+      "Finish Time", "Failed", "Killed",   "Accumulables"};
   TaskInfoJson& t = ev.info;
   ResetTaskInfo(t);
   std::string_view text;
-  return c.Fields([&](std::string_view k) {
-    if (Is(k, "Task ID")) return c.PlainInt(t.task_id);
-    if (Is(k, "Index")) return c.Int32(t.index);
-    if (Is(k, "Attempt")) return c.Int32(t.attempt);
-    if (Is(k, "Partition ID")) return c.Int32(t.partition);
-    if (Is(k, "Launch Time")) return c.PlainInt(t.launch);
-    if (Is(k, "Executor ID")) return c.String(text) && (t.executor.assign(text), true);
-    if (Is(k, "Host")) return c.String(text) && (t.host.assign(text), true);
-    if (Is(k, "Locality")) return c.String(text) && (t.locality.assign(text), true);
-    if (Is(k, "Speculative")) return c.Bool(t.speculative);
-    if (Is(k, "Getting Result Time")) return c.PlainInt(t.getting_result);
-    if (Is(k, "Finish Time")) return c.PlainInt(t.finish);
-    if (Is(k, "Failed")) return c.Bool(t.failed);
-    if (Is(k, "Killed")) return c.Bool(t.killed);
-    if (Is(k, "Accumulables")) {
-      if (!accumulables || c.Peek() != '[') return c.Take("[]");
-      const char* open = c.pos();
-      ev.scan = WalkAccumulables(line.data(), open, line.data() + line.size(), ev.sql_updates);
-      if (ev.scan.parse_array) return false;
-      if (ev.scan.open == std::string_view::npos) return c.Take("[]");
-      c.Skip(line.data() + ev.scan.close + 1);
-      return true;
+  return c.FieldsInOrder(kOrder, [&](size_t i, std::string_view) {
+    switch (i) {
+      case 0:
+        return c.PlainInt(t.task_id);
+      case 1:
+        return c.Int32(t.index);
+      case 2:
+        return c.Int32(t.attempt);
+      case 3:
+        return c.Int32(t.partition);
+      case 4:
+        return c.PlainInt(t.launch);
+      case 5:
+        return c.String(text) && (t.executor.assign(text), true);
+      case 6:
+        return c.String(text) && (t.host.assign(text), true);
+      case 7:
+        return c.String(text) && (t.locality.assign(text), true);
+      case 8:
+        return c.Bool(t.speculative);
+      case 9:
+        return c.PlainInt(t.getting_result);
+      case 10:
+        return c.PlainInt(t.finish);
+      case 11:
+        return c.Bool(t.failed);
+      case 12:
+        return c.Bool(t.killed);
+      case 13: {
+        if (!accumulables || c.Peek() != '[') return c.Take("[]");
+        const char* open = c.pos();
+        ev.scan = WalkAccumulables(line.data(), open, line.data() + line.size(), ev.sql_updates);
+        if (ev.scan.parse_array) return false;
+        if (ev.scan.open == std::string_view::npos) return c.Take("[]");
+        c.Skip(line.data() + ev.scan.close + 1);
+        return true;
+      }
+      default:
+        return false;
     }
-    return false;
   });
 }
 
@@ -1060,16 +1206,22 @@ bool FastTaskStart(std::string_view line, TaskEvent& ev, size_t* length = nullpt
   ev.stage_id = ev.attempt = 0;
   ev.have_info = false;
   ev.unknown = 0;
-  bool ok = c.Fields([&](std::string_view key) {
+  static const KeyOrder kOrder{"Event", "Stage ID", "Stage Attempt ID", "Task Info"};
+  bool ok = c.FieldsInOrder(kOrder, [&](size_t i, std::string_view) {
     std::string_view text;
-    if (Is(key, "Event")) return c.String(text);
-    if (Is(key, "Stage ID")) return c.Int32(ev.stage_id);
-    if (Is(key, "Stage Attempt ID")) return c.Int32(ev.attempt);
-    if (Is(key, "Task Info")) {
-      ev.have_info = true;
-      return FastTaskInfo(c, line, ev, /*accumulables=*/false);
+    switch (i) {
+      case 0:
+        return c.String(text);
+      case 1:
+        return c.Int32(ev.stage_id);
+      case 2:
+        return c.Int32(ev.attempt);
+      case 3:
+        ev.have_info = true;
+        return FastTaskInfo(c, line, ev, /*accumulables=*/false);
+      default:
+        return false;
     }
-    return false;
   });
   return ok && AtLineEnd(c, line, length);
 }
@@ -1085,35 +1237,41 @@ bool FastTaskEnd(std::string_view line, TaskEvent& ev, size_t* length = nullptr)
   ev.have_info = ev.have_metrics = ev.have_exec_metrics = false;
   ev.reason = TaskEndReasonJson{};
   ev.unknown = 0;
-  bool ok = c.Fields([&](std::string_view key) {
+  static const KeyOrder kOrder{
+      "Event",           "Stage ID",  "Stage Attempt ID",      "Task Type",
+      "Task End Reason", "Task Info", "Task Executor Metrics", "Task Metrics"};
+  static const KeyOrder kReasonOrder{"Reason"};
+  static const KeyOrder kExecutorOrder(kExecutorMetricNames);
+  bool ok = c.FieldsInOrder(kOrder, [&](size_t i, std::string_view) {
     std::string_view text;
-    if (Is(key, "Event") || Is(key, "Task Type")) return c.String(text);
-    if (Is(key, "Stage ID")) return c.Int32(ev.stage_id);
-    if (Is(key, "Stage Attempt ID")) return c.Int32(ev.attempt);
-    if (Is(key, "Task End Reason")) {
-      return c.Fields([&](std::string_view k) {
-        return Is(k, "Reason") && c.String(text) && text == "Success";
-      });
+    switch (i) {
+      case 0:
+      case 3:
+        return c.String(text);
+      case 1:
+        return c.Int32(ev.stage_id);
+      case 2:
+        return c.Int32(ev.attempt);
+      case 4:
+        return c.FieldsInOrder(kReasonOrder, [&](size_t k, std::string_view) {
+          return k == 0 && c.String(text) && text == "Success";
+        });
+      case 5:
+        ev.have_info = true;
+        return FastTaskInfo(c, line, ev, /*accumulables=*/true);
+      case 6:
+        ev.exec_metrics.fill(0);
+        ev.have_exec_metrics = true;
+        return c.FieldsInOrder(kExecutorOrder, [&](size_t k, std::string_view) {
+          return k < kExecutorMetricCount && c.PlainInt(ev.exec_metrics[k]);
+        });
+      case 7:
+        if (c.Take("null")) return true;
+        ev.have_metrics = true;
+        return FastTaskMetrics(c, ev.metrics);
+      default:
+        return false;
     }
-    if (Is(key, "Task Info")) {
-      ev.have_info = true;
-      return FastTaskInfo(c, line, ev, /*accumulables=*/true);
-    }
-    if (Is(key, "Task Executor Metrics")) {
-      ev.exec_metrics.fill(0);
-      ev.have_exec_metrics = true;
-      size_t hint = 0;
-      return c.Fields([&](std::string_view k) {
-        size_t i = ExecutorMetricIndex(k, hint);
-        return i < kExecutorMetricCount && c.PlainInt(ev.exec_metrics[i]);
-      });
-    }
-    if (Is(key, "Task Metrics")) {
-      if (c.Take("null")) return true;
-      ev.have_metrics = true;
-      return FastTaskMetrics(c, ev.metrics);
-    }
-    return false;
   });
   if (!ok || !AtLineEnd(c, line, length)) return false;
   ev.visible.clear();
