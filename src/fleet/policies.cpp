@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "fleet/burst_estimator.hpp"
+
 namespace sparkplane::fleet {
 namespace {
 
@@ -68,11 +70,16 @@ class SparkplanePolicy : public Policy {
         recent_(groups.size()),
         recent_next_(groups.size()),
         last_placed_(groups.size(), 0),
-        decay_wake_(groups.size(), -1) {}
+        decay_wake_(groups.size(), -1),
+        burst_wake_(groups.size(), -1) {}
 
   std::string Name() const override { return "sparkplane"; }
 
   void Step(SimState& s) override {
+    if (bursts_.empty()) {
+      bursts_.assign(unit_.size(),
+                     BurstEstimator(s.Options().boot_max_s, options_.burst_decay_s));
+    }
     FinishReplacements(s);
     // Only within the pod's group: other groups are a fallback, not a shortcut.
     MoveNominatedToReadyNodes(s, [this, &s](int n, int pod) {
@@ -102,6 +109,10 @@ class SparkplanePolicy : public Policy {
       int app = s.Pods()[i].app;
       if (static_cast<size_t>(app) >= app_pods_.size()) app_pods_.resize(app + 1);
       app_pods_[app].push_back(static_cast<int>(i));
+    }
+    app_has_driver_.assign(app_pods_.size(), 0);
+    for (auto& pod : s.Pods()) {
+      if (pod.role == Role::kDriver) app_has_driver_[pod.app] = 1;
     }
   }
 
@@ -285,11 +296,17 @@ class SparkplanePolicy : public Policy {
   }
 
   // The headroom slot of a group is as large as the largest of the last few pods placed
-  // there (per resource), so a slot can take any of the recent shapes.
+  // there (per resource), so a slot can take any of the recent shapes. A pod placed as it
+  // arrives, with no driver that announced it, is also an arrival for the burst estimate.
   void Remember(const SimState& s, int pod, int group) {
     auto& recent = recent_[group];
-    const Resources& r = s.Pods()[pod].request;
+    const SimPod& p = s.Pods()[pod];
+    const Resources& r = p.request;
     last_placed_[group] = s.Now();
+    if (p.eligible_s == s.Now() && p.first_start_s < 0 &&
+        (p.role == Role::kDriver || !app_has_driver_[p.app])) {
+      bursts_[group].Record(s.Now());
+    }
     if (recent.size() < kRecentPods) {
       recent.push_back(r);
     } else {
@@ -316,13 +333,20 @@ class SparkplanePolicy : public Policy {
     return units;
   }
 
+  // Slots the group's arrival history predicts (0 when burst headroom is off).
+  int64_t BurstSlots(const SimState& s, int group) const {
+    if (options_.burst_slot_period_s <= 0) return 0;
+    return bursts_[group].Slots(s.Now(), 1.0 / options_.burst_slot_period_s);
+  }
+
   int64_t UnitsNeeded(const SimState& s, int group, Resources requested = {}) const {
     const Resources& unit = unit_[group];
     if (unit.cpu_milli <= 0) return 0;
     for (int n : s.LiveNodes()) {
       if (s.Nodes()[n].group == group) requested += s.Nodes()[n].used;
     }
-    if (requested.cpu_milli == 0 && requested.memory_mib == 0) return 0;
+    const int64_t burst = BurstSlots(s, group);
+    if (requested.cpu_milli == 0 && requested.memory_mib == 0) return burst;
     double cpu = options_.headroom_fraction * static_cast<double>(requested.cpu_milli) +
                  static_cast<double>(options_.headroom_manual.cpu_milli);
     double mem = options_.headroom_fraction * static_cast<double>(requested.memory_mib) +
@@ -333,18 +357,29 @@ class SparkplanePolicy : public Policy {
     // usual shape starts at once (this, not the 5%, dominates on very small clusters). A
     // group idle for headroom_idle_s rounds to the nearest slot instead.
     if (options_.headroom_idle_s >= 0 && s.Now() > last_placed_[group] + options_.headroom_idle_s) {
-      return static_cast<int64_t>(std::floor(units + 0.5));
+      return std::max(burst, static_cast<int64_t>(std::floor(units + 0.5)));
     }
-    return static_cast<int64_t>(std::ceil(units - 1e-9));
+    return std::max(burst, static_cast<int64_t>(std::ceil(units - 1e-9)));
   }
 
   void ProvisionHeadroom(SimState& s) {
-    if (options_.headroom_fraction <= 0 && options_.headroom_manual.cpu_milli <= 0) return;
+    if (options_.headroom_fraction <= 0 && options_.headroom_manual.cpu_milli <= 0 &&
+        options_.burst_slot_period_s <= 0) {
+      return;
+    }
     for (int g = 0; g < static_cast<int>(unit_.size()); ++g) {
       if (options_.headroom_idle_s >= 0 && last_placed_[g] > decay_wake_[g]) {
         // Wake when the group turns idle, so headroom it no longer needs can be removed.
         decay_wake_[g] = last_placed_[g];
         s.WakeAt(last_placed_[g] + options_.headroom_idle_s + 1);
+      }
+      if (options_.burst_slot_period_s > 0) {
+        // Wake when the predicted slots drop, so capacity kept for them can go.
+        double drop = bursts_[g].NextDrop(s.Now(), 1.0 / options_.burst_slot_period_s);
+        if (drop != burst_wake_[g] && drop < std::numeric_limits<double>::infinity()) {
+          burst_wake_[g] = drop;
+          s.WakeAt(drop + 1);
+        }
       }
       int64_t missing = UnitsNeeded(s, g) - FreeUnits(s, g, unit_[g], -1);
       if (missing <= 0 || !scheduler_.GroupFits(g, unit_[g])) continue;
@@ -643,6 +678,9 @@ class SparkplanePolicy : public Policy {
   static constexpr size_t kRightSizeCandidates = 12;
   std::vector<double> last_placed_;  // per group: when a pod was last placed there
   std::vector<double> decay_wake_;   // per group: last_placed_ for which a wake-up was asked
+  std::vector<BurstEstimator> bursts_;  // per group: unannounced arrivals
+  std::vector<double> burst_wake_;      // per group: the slot drop a wake-up was asked for
+  std::vector<char> app_has_driver_;
   std::vector<std::vector<int>> app_pods_;
   std::set<int> prepared_;  // apps whose executors were provisioned with the driver
   // Room held for executors planned with their driver, on existing or newly launched nodes:

@@ -22,6 +22,14 @@ struct SparkplanePolicyOptions {
   // A group whose last pod was placed longer ago than this keeps headroom rounded to the
   // nearest whole slot instead of up (so an idle small group keeps none). <0: always up.
   double headroom_idle_s = 1800;
+  // Burst headroom, predicted from each group's arrival history: slot k is kept while the
+  // rate at which it is used (BurstEstimator: the k-th pod of a burst of arrivals within the
+  // longest node boot uses slot k; counts decay with time constant burst_decay_s) is at
+  // least one use per burst_slot_period_s, on top of the rule above. Only unannounced
+  // arrivals count (drivers, pods without a driver; executors are planned with their
+  // driver). burst_slot_period_s <= 0 disables.
+  double burst_decay_s = 1800;
+  double burst_slot_period_s = 1800;
   // Headroom capacity launched alone in a group that takes drivers is typed for a node of at
   // least this many slots (1 = just the missing slots).
   int driver_headroom_node_slots = 3;

@@ -145,6 +145,7 @@ TEST(Simulator, HeadroomStartsAppsWithoutWaitingForNodes) {
   auto with = MakeSparkplanePolicy(c, groups);
   SparkplanePolicyOptions none;
   none.headroom_fraction = 0;
+  none.burst_slot_period_s = 0;
   auto without = MakeSparkplanePolicy(c, groups, none);
   auto r_with = Simulate(c, groups, trace, *with, o);
   auto r_without = Simulate(c, groups, trace, *without, o);
@@ -326,6 +327,7 @@ TEST(Simulator, LongRunningPodMovesOffAnOversizedNode) {
   Trace trace = LongRunners({{0, 10 * 86400.0, {20000, 65536}}, {0, 600, {20000, 65536}}});
   SparkplanePolicyOptions on, off;
   on.headroom_fraction = off.headroom_fraction = 0;
+  on.burst_slot_period_s = off.burst_slot_period_s = 0;
   off.replace_payback = 0;
   auto [r_on, r_off] = CompareSparkplane(trace, on, off);
   EXPECT_EQ(r_on.evictions, 1);
@@ -342,6 +344,7 @@ TEST(Simulator, TwoLongRunningNodesMergeIntoOneCheaperNode) {
       LongRunners({{0, 10 * 86400.0, {20000, 65536}}, {86400, 9 * 86400.0, {32000, 65536}}});
   SparkplanePolicyOptions on, off;
   on.headroom_fraction = off.headroom_fraction = 0;
+  on.burst_slot_period_s = off.burst_slot_period_s = 0;
   off.replace_payback = 0;
   auto [r_on, r_off] = CompareSparkplane(trace, on, off);
   EXPECT_EQ(r_off.nodes_launched, 2);
@@ -350,6 +353,28 @@ TEST(Simulator, TwoLongRunningNodesMergeIntoOneCheaperNode) {
   EXPECT_LT(r_on.cost_usd, 0.9 * r_off.cost_usd);
   EXPECT_EQ(r_on.overcommit_violations, 0);
   EXPECT_EQ(r_on.pods_done, 2);
+}
+
+TEST(Simulator, BurstHeadroomFollowsTheArrivalHistory) {
+  // Four 8-core pods arrive together every 10 minutes and run 2 minutes. The 5% rule keeps
+  // one slot, so three pods of every burst wait for a boot; the burst estimate keeps four
+  // once the history shows them, and drops them when the bursts stop.
+  std::vector<std::tuple<double, double, Resources>> pods;
+  for (int b = 0; b < 24; ++b) {
+    for (int k = 0; k < 4; ++k) pods.emplace_back(b * 600.0, 120.0, Resources{8000, 16384});
+  }
+  SparkplanePolicyOptions burst, off;
+  off.burst_slot_period_s = 0;
+  auto [r_burst, r_off] = CompareSparkplane(LongRunners(pods), burst, off);
+  EXPECT_GE(r_off.pending_p50_s, 60.0);
+  EXPECT_EQ(r_burst.pending_p50_s, 0.0);
+  EXPECT_EQ(r_burst.pods_done, 96);
+  // One more pod after six quiet hours: the four slots must go during them.
+  pods.emplace_back(24 * 600.0 + 6 * 3600.0, 120.0, Resources{8000, 16384});
+  PolicyResult r_quiet = CompareSparkplane(LongRunners(pods), burst, off).first;
+  // Kept through them, they would cost about 1.5 times their cost over the 4 hours of bursts.
+  EXPECT_LT(r_quiet.empty_usd - r_burst.empty_usd, 0.4 * r_burst.empty_usd);
+  EXPECT_GT(r_burst.empty_usd, 0);
 }
 
 TEST(Simulator, DriverHeadroomNodesHoldSeveralDrivers) {
