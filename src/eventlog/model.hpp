@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "eventlog/segmented_vector.hpp"
+
 namespace sparkplane::eventlog {
 
 // ExecutorMetricType order (Spark 4.x).
@@ -407,7 +409,7 @@ struct AppModel {
   std::vector<ResourceProfile> resource_profiles;
   std::map<int32_t, Job> jobs;
   std::map<std::pair<int32_t, int32_t>, Stage> stages;
-  std::vector<Task> tasks;
+  SegmentedVector<Task> tasks;
   std::unordered_map<int64_t, uint32_t> task_index;  // task id → index in tasks
   std::map<std::string, Executor> executors;         // by executor id (string order)
   std::vector<std::string> executor_order;           // ids in creation order
