@@ -12,10 +12,10 @@ TEST(BurstEstimator, RanksArrivalsWithinTheWindowIntoSlots) {
   BurstEstimator e(120, 3600);
   e.Record(0);
   e.Record(1);
-  e.Record(2);      // third of a burst: slot 3
-  e.Record(1000);   // alone again: slot 1
-  e.Record(1119);   // within 120 s of the previous one: slot 2
-  e.Record(1238);   // 1000 is out of the window, 1119 is not: slot 2 again
+  e.Record(2);     // third of a burst: slot 3
+  e.Record(1000);  // alone again: slot 1
+  e.Record(1119);  // within 120 s of the previous one: slot 2
+  e.Record(1238);  // 1000 is out of the window, 1119 is not: slot 2 again
   const double t = 1238;
   auto w = [&](double at) { return std::exp(-(t - at) / 3600); };
   EXPECT_NEAR(e.SlotRate(1, t), (w(0) + w(1000)) / 3600, 1e-12);

@@ -77,8 +77,7 @@ class SparkplanePolicy : public Policy {
 
   void Step(SimState& s) override {
     if (bursts_.empty()) {
-      bursts_.assign(unit_.size(),
-                     BurstEstimator(s.Options().boot_max_s, options_.burst_decay_s));
+      bursts_.assign(unit_.size(), BurstEstimator(s.Options().boot_max_s, options_.burst_decay_s));
     }
     FinishReplacements(s);
     // Only within the pod's group: other groups are a fallback, not a shortcut.
@@ -676,8 +675,8 @@ class SparkplanePolicy : public Policy {
   std::vector<std::vector<Resources>> recent_;
   std::vector<size_t> recent_next_;
   static constexpr size_t kRightSizeCandidates = 12;
-  std::vector<double> last_placed_;  // per group: when a pod was last placed there
-  std::vector<double> decay_wake_;   // per group: last_placed_ for which a wake-up was asked
+  std::vector<double> last_placed_;     // per group: when a pod was last placed there
+  std::vector<double> decay_wake_;      // per group: last_placed_ for which a wake-up was asked
   std::vector<BurstEstimator> bursts_;  // per group: unannounced arrivals
   std::vector<double> burst_wake_;      // per group: the slot drop a wake-up was asked for
   std::vector<char> app_has_driver_;
