@@ -24,8 +24,8 @@ struct SparkplanePolicyOptions {
   double headroom_idle_s = 1800;
   // Burst headroom, predicted from each group's arrival history: slot k is kept while the
   // rate at which it is used (BurstEstimator: the k-th pod of a burst of arrivals within the
-  // longest node boot uses slot k; counts decay with time constant burst_decay_s) is at
-  // least one use per burst_slot_period_s, on top of the rule above. Only unannounced
+  // longest node boot uses slot k; counts decay with time constant burst_decay_s) is above
+  // one use per burst_slot_period_s, on top of the rule above. Only unannounced
   // arrivals count (drivers, pods without a driver; executors are planned with their
   // driver). burst_slot_period_s <= 0 disables.
   double burst_decay_s = 1800;
