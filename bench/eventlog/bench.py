@@ -93,20 +93,27 @@ def main():
     # 2. zstd replay vs zstd -dc (single-threaded decompression, the anchor) and vs plain replay.
     zst = os.path.join(work, "app.zstd")
     subprocess.run(["zstd", "-q", "-1", "-f", a.log, "-o", zst], check=True)
-    t_zstd = min(timed(pin + ["sh", "-c", f"zstd -dc '{zst}' > /dev/null"])[0] for _ in range(3))
+    # zstd's CLI reads and writes on threads of its own: it is pinned to one core for the
+    # one-core ratio and left free for the two-thread one.
+    zstd_cmd = ["sh", "-c", f"zstd -dc '{zst}' > /dev/null"]
+    t_zstd = min(timed(pin + zstd_cmd)[0] for _ in range(3))
+    t_zstd_free = min(timed(zstd_cmd)[0] for _ in range(3))
     zs = replay(zst, 1)
     zs2 = replay(zst, 2)
     zstd_rate = size_mb / t_zstd
+    zstd_free_rate = size_mb / t_zstd_free
     results["zstd_cli_mb_s"] = round(zstd_rate, 1)
+    results["zstd_cli_unpinned_mb_s"] = round(zstd_free_rate, 1)
     results["zstd_replay_mb_s"] = round(zs["replayMBps"], 1)
     results["zstd_replay_2t_mb_s"] = round(zs2["replayMBps"], 1)
     results["zstd_ratio"] = round(zs["replayMBps"] / zstd_rate, 3)
-    results["zstd_2t_ratio"] = round(zs2["replayMBps"] / zstd_rate, 3)
+    results["zstd_2t_ratio"] = round(zs2["replayMBps"] / zstd_free_rate, 3)
     results["zstd_vs_plain_replay"] = round(zs["replayMBps"] / st["replayMBps"], 3)
     results["zstd_2t_vs_plain_2t_replay"] = round(zs2["replayMBps"] / st2["replayMBps"], 3)
     print(f"zstd: replay {zs['replayMBps']:.0f} MB/s on one core, {zs2['replayMBps']:.0f} MB/s "
-          f"with two threads; zstd -dc {zstd_rate:.0f} MB/s => "
-          f"{zs['replayMBps'] / zstd_rate:.2f}x / {zs2['replayMBps'] / zstd_rate:.2f}x of zstd -dc, "
+          f"with two threads; zstd -dc {zstd_rate:.0f} MB/s pinned, {zstd_free_rate:.0f} MB/s free "
+          f"=> {zs['replayMBps'] / zstd_rate:.2f}x / {zs2['replayMBps'] / zstd_free_rate:.2f}x "
+          f"of zstd -dc, "
           f"{zs['replayMBps'] / st['replayMBps']:.2f}x / {zs2['replayMBps'] / st2['replayMBps']:.2f}x "
           f"of plain replay")
 
