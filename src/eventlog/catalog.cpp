@@ -73,10 +73,11 @@ AppLog::AppLog(std::filesystem::path log, BuilderOptions options)
     : path_(std::move(log)), options_(options) {}
 
 namespace {
-// Logs served by the catalogue are replayed with a second parsing thread when there is a core.
+// Logs served by the catalogue are parsed by up to four threads, one per core: a single thread
+// applies the parsed chunks in order, so more would mostly wait for it.
 BuilderOptions CatalogOptions() {
   BuilderOptions o;
-  o.parse_threads = std::thread::hardware_concurrency() >= 2 ? 2 : 1;
+  o.parse_threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 4u));
   return o;
 }
 }  // namespace

@@ -183,7 +183,7 @@ void AddEventlogCommands(CLI::App& root) {
   auto threads = std::make_shared<int>(1);
   stats->add_flag("--json", *json, "Print JSON instead of a table");
   stats->add_option("--threads", *threads, "Parsing threads (default 1: single-core replay)")
-      ->check(CLI::Range(1, 2));
+      ->check(CLI::Range(1, 16));
   stats->callback([target, json, threads] { RunStats(*target, *json, *threads); });
 
   auto* history = root.add_subcommand("history", "Serve Spark's History Server API for a folder");
