@@ -1565,6 +1565,11 @@ AppBuilder::AppBuilder(BuilderOptions options)
     : model_(std::make_unique<AppModel>()), impl_(std::make_unique<Impl>(*model_, options)) {}
 AppBuilder::~AppBuilder() { impl_->StopPool(); }
 
+void AppBuilder::ReleaseParser() {
+  impl_->StopPool();
+  std::vector<Impl::Chunk>().swap(impl_->chunks);
+}
+
 void AppBuilder::OnLine(std::string_view line) { impl_->Line(line, line.size() + kLinePadding); }
 
 void AppBuilder::OnText(std::string_view text) {
@@ -1687,6 +1692,8 @@ void AppBuilder::Impl::StopPool() {
   work_cv.notify_all();
   for (auto& t : pool) t.join();
   pool.clear();
+  std::lock_guard lock(pool_mu);
+  pool_stop = false;
 }
 
 void AppBuilder::Impl::Text(std::string_view text) {

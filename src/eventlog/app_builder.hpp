@@ -39,6 +39,9 @@ class AppBuilder final : public LineSink {
   void OnText(std::string_view text) override;
   // Same, for a line without that guarantee (copies it).
   void OnUnpaddedLine(std::string_view line);
+  // Stops the parsing threads and frees their buffers; the next big text starts them again.
+  // For builders kept after their log is complete, so idle apps hold no threads.
+  void ReleaseParser();
 
   const AppModel& model() const { return *model_; }
   AppModel& mutable_model() { return *model_; }

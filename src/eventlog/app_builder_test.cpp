@@ -153,6 +153,45 @@ TEST(AppBuilderTest, CutTaskLinesInParallelTextsMatchSequential) {
   EXPECT_EQ(sequential.model().tasks.size(), parallel.model().tasks.size());
 }
 
+// A builder kept after its log completed releases its parsing threads and buffers; more text
+// starts them again and the model is the one a single pass gives.
+TEST(AppBuilderTest, ParserRestartsAfterRelease) {
+  Lines log;
+  ASSERT_TRUE(ReadLog(std::filesystem::path(SPARKPLANE_SOURCE_DIR) /
+                          "src/eventlog/testdata/spark4_sql/logs/eventlog_v2_local-1795508970087",
+                      log));
+  std::string first, second;
+  for (size_t i = 0; i < log.lines.size(); ++i)
+    (i < log.lines.size() / 2 ? first : second) += log.lines[i] + "\n";
+  BuilderOptions options;
+  options.parse_threads = 2;
+  options.parallel_min_bytes = 1;
+  options.parallel_chunk_bytes = 2000;
+  AppBuilder whole, released(options);
+  std::string all = first + second + std::string(kLinePadding, ' ');
+  whole.OnText(std::string_view(all.data(), first.size() + second.size()));
+  first += std::string(kLinePadding, ' ');
+  second += std::string(kLinePadding, ' ');
+  auto threads = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/task"),
+                         std::filesystem::directory_iterator{});
+  };
+  const auto base = threads();
+  released.OnText(std::string_view(first.data(), first.size() - kLinePadding));
+  EXPECT_EQ(threads(), base + 1);  // the pool thread waits for the next text
+  released.ReleaseParser();
+  released.ReleaseParser();  // twice is harmless
+  EXPECT_EQ(threads(), base);
+  released.OnText(std::string_view(second.data(), second.size() - kLinePadding));
+  EXPECT_EQ(threads(), base + 1);  // started again
+  EXPECT_GT(whole.model().tasks.size(), 0u);
+  EXPECT_EQ(whole.model().counters.events, released.model().counters.events);
+  EXPECT_EQ(whole.model().counters.parse_errors, released.model().counters.parse_errors);
+  ASSERT_EQ(whole.model().tasks.size(), released.model().tasks.size());
+  for (size_t i = 0; i < whole.model().tasks.size(); ++i)
+    EXPECT_EQ(whole.model().tasks[i].metrics, released.model().tasks[i].metrics);
+}
+
 TEST(AppBuilderTest, ExcludedExecutorsAndPeakMetrics) {
   AppBuilder b;
   ASSERT_TRUE(ReadLog(SparkHistoryData() / "spark-events" / "application_1553914137147_0018", b));

@@ -90,6 +90,7 @@ Status AppLog::CatchUpLocked() {
   if (complete_) return Ok();
   if (auto st = reader_->Poll(*builder_); !st) return st;
   complete_ = !reader_->layout().in_progress;
+  if (complete_) builder_->ReleaseParser();
   return Ok();
 }
 
