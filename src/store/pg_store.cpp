@@ -21,7 +21,6 @@
 namespace sparkplane::store {
 namespace {
 
-
 // Two-int advisory lock keys: sparkplane's namespace (0x53504b50, "SPKP") and a hash of the
 // current schema, so deployments sharing one database through different schemas do not share
 // locks.
@@ -137,12 +136,9 @@ auto Rows(const PgResult& result, ReadFn read) {
   return out;
 }
 
-
-
 ClusterRecord ReadCluster(const Row& r) {
   return ClusterRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4)};
 }
-
 
 std::string ErrorText(PGconn* conn, const PGresult* result) {
   std::string text = result ? PQresultErrorMessage(result) : "";
@@ -400,37 +396,38 @@ class PgStore final : public Store {
     });
   }
 
+  // One statement (atomic on its own, one round trip): the app, its job's upsert and the
+  // first state event.
   Status InsertApp(const AppRecord& a) override {
     auto done = Run([&](Session& s) -> Status {
-      return s.Transaction([&]() -> Status {
-        Params app;
-        app.Add(a.id).Add(a.internal_id).Add(a.cluster_id).Add(a.job_id).Add(a.display_name);
-        app.Add(a.user_id).Add(a.submission_source).Add(a.app_type).Add(AppStateName(a.state));
-        app.Add(a.created_at)
-            .Add(a.updated_at)
-            .Add(a.started_at)
-            .Add(a.ended_at)
-            .Add(a.kill_requested_at);
-        app.Add(a.config_template_id)
-            .Add(a.request_json)
-            .Add(a.config_json)
-            .Add(a.config_sources_json);
-        app.Add(a.error_message);
-        app.Add(a.exit_code ? std::optional<int64_t>(*a.exit_code) : std::nullopt);
-        app.Add(a.pid).Add(a.pid_start_ticks).Add(a.app_dir).Add(a.issues_json).Add(a.metrics_json);
-        app.Add(a.cores);
-        SPARKPLANE_TRY(s.Exec(
-            fmt::format("INSERT INTO apps ({}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,"
-                        "$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26)",
-                        kAppColumns),
-            app));
-        SPARKPLANE_TRY(s.Exec(
-            "INSERT INTO jobs (cluster_id, id, display_name, created_at, updated_at, last_app_id) "
-            "VALUES ($1, $2, $2, $3, $3, $4) ON CONFLICT (cluster_id, id) DO UPDATE SET "
-            "updated_at = excluded.updated_at, last_app_id = excluded.last_app_id",
-            Params().Add(a.cluster_id).Add(a.job_id).Add(a.created_at).Add(a.id)));
-        return AppendEvent(s, a.id, a.created_at, "", AppStateName(a.state), "submitted");
-      });
+      Params app;
+      app.Add(a.id).Add(a.internal_id).Add(a.cluster_id).Add(a.job_id).Add(a.display_name);
+      app.Add(a.user_id).Add(a.submission_source).Add(a.app_type).Add(AppStateName(a.state));
+      app.Add(a.created_at)
+          .Add(a.updated_at)
+          .Add(a.started_at)
+          .Add(a.ended_at)
+          .Add(a.kill_requested_at);
+      app.Add(a.config_template_id)
+          .Add(a.request_json)
+          .Add(a.config_json)
+          .Add(a.config_sources_json);
+      app.Add(a.error_message);
+      app.Add(a.exit_code ? std::optional<int64_t>(*a.exit_code) : std::nullopt);
+      app.Add(a.pid).Add(a.pid_start_ticks).Add(a.app_dir).Add(a.issues_json).Add(a.metrics_json);
+      app.Add(a.cores);
+      // $1 id, $3 cluster, $4 job, $9 state, $10 created_at.
+      return Done(s.Exec(
+          fmt::format(
+              "WITH app AS (INSERT INTO apps ({}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,"
+              "$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26) RETURNING id), "
+              "job AS (INSERT INTO jobs (cluster_id, id, display_name, created_at, updated_at, "
+              "last_app_id) VALUES ($3, $4, $4, $10, $10, $1) ON CONFLICT (cluster_id, id) DO "
+              "UPDATE SET updated_at = excluded.updated_at, last_app_id = excluded.last_app_id) "
+              "INSERT INTO app_events (app_id, at, from_state, to_state, reason) "
+              "SELECT id, $10, '', $9, 'submitted' FROM app",
+              kAppColumns),
+          app));
     });
     if (!done && done.error().code == ErrorCode::kAlreadyExists) {
       return Fail(ErrorCode::kAlreadyExists,
@@ -493,7 +490,8 @@ class PgStore final : public Store {
 
   Result<JobRecord> GetJob(const std::string& cluster_id, const std::string& id) override {
     return One(fmt::format("SELECT {} FROM jobs WHERE cluster_id = $1 AND id = $2", kJobColumns),
-               Params().Add(cluster_id).Add(id), ReadJob<Row>, fmt::format("job '{}' not found", id));
+               Params().Add(cluster_id).Add(id), ReadJob<Row>,
+               fmt::format("job '{}' not found", id));
   }
 
   Result<std::vector<JobRecord>> ListJobs(const JobQuery& q) override {
