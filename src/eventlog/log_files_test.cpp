@@ -34,6 +34,16 @@ class LogFilesTest : public ::testing::Test {
     std::ofstream out(p, std::ios::binary);
     out.write(data.data(), static_cast<std::streamsize>(data.size()));
   }
+  // The lines a reader must deliver: every non-empty line, the last one even without '\n'.
+  static std::vector<std::string> NonEmptyLines(std::string_view text) {
+    std::vector<std::string> lines;
+    for (size_t pos = 0; pos < text.size();) {
+      size_t nl = std::min(text.find('\n', pos), text.size());
+      if (nl > pos) lines.emplace_back(text.substr(pos, nl - pos));
+      pos = nl + 1;
+    }
+    return lines;
+  }
   size_t LineCount(std::string_view s) {
     return static_cast<size_t>(std::count(s.begin(), s.end(), '\n'));
   }
@@ -150,13 +160,7 @@ TEST_F(LogFilesTest, InProgressLogIsFollowedAndCutLineWaits) {
 // Plain files are mapped and handed out in windows; lines across window ends, a cut last line
 // of a growing log and the unterminated last line of a finished one all come out whole.
 TEST_F(LogFilesTest, MappedPlainLogInSmallWindowsGivesEveryLineOnce) {
-  std::vector<std::string> expected;
-  for (size_t pos = 0; pos < plain_.size();) {
-    size_t nl = plain_.find('\n', pos);
-    if (nl == std::string::npos) nl = plain_.size();
-    if (nl > pos) expected.push_back(plain_.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
+  const std::vector<std::string> expected = NonEmptyLines(plain_);
   fs::path p = dir_ / "app.inprogress";
   size_t cut = plain_.size() / 3 + 7;  // mid-line
   Write(p, plain_.substr(0, cut));
@@ -183,13 +187,7 @@ TEST_F(LogFilesTest, CompressedLogInManyChunksGivesEveryLineOnce) {
   text += "{\"Event\":\"Long\",\"x\":\"" + std::string(300 * 1024, 'x') + "\"}\n";
   text += plain_;
   text += "{\"Event\":\"Last\"}";
-  std::vector<std::string> expected;
-  for (size_t pos = 0; pos < text.size();) {
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string::npos) nl = text.size();
-    if (nl > pos) expected.push_back(text.substr(pos, nl - pos));
-    pos = nl + 1;
-  }
+  const std::vector<std::string> expected = NonEmptyLines(text);
   for (Codec codec : {Codec::kZstd, Codec::kLz4, Codec::kSnappy, Codec::kLzf}) {
     auto encoded = Encode(codec, text, 16 * 1024);
     ASSERT_TRUE(encoded);
