@@ -403,50 +403,52 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
       if (last) return;
     }
   });
-  auto join = [&] {
-    {
-      std::lock_guard lock(mu);
-      stop = true;
-    }
-    cv.notify_all();
-    decoder.join();
-  };
-  try {
-    while (true) {
-      {
-        std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return produced > consumed; });
-      }
-      const size_t slot = consumed % kDecodeSlots;
-      Chunk& c = chunks[slot];
-      if (c.n > 0) {
-        stats_.decoded_bytes += decoded_chunks_[slot].size();
-        file_offset_ += static_cast<uint64_t>(c.n);
-        stats_.compressed_bytes += static_cast<uint64_t>(c.n);
-        DeliverDecoded(decoded_chunks_[slot], sink);
-      }
-      if (!c.status) {
-        ++stats_.corrupt_files;
-        AddError(fmt::format("{}: {}", file.path.string(), c.status.error().message));
-        file_corrupt_ = true;
-        break;
-      }
-      if (c.n <= 0) {
-        if (c.n < 0)
-          AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(c.error)));
-        break;
-      }
+  // However the loop below ends (a damaged stream, an exception from the sink), the decode
+  // thread is stopped and joined before the buffers it fills go away.
+  struct StopAndJoin {
+    std::mutex& mu;
+    std::condition_variable& cv;
+    bool& stop;
+    std::thread& thread;
+    ~StopAndJoin() {
       {
         std::lock_guard lock(mu);
-        ++consumed;
+        stop = true;
       }
       cv.notify_all();
+      thread.join();
     }
-  } catch (...) {
-    join();
-    throw;
+  } stop_and_join{mu, cv, stop, decoder};
+  while (true) {
+    {
+      std::unique_lock lock(mu);
+      cv.wait(lock, [&] { return produced > consumed; });
+    }
+    const size_t slot = consumed % kDecodeSlots;
+    Chunk& c = chunks[slot];
+    if (c.n > 0) {
+      stats_.decoded_bytes += decoded_chunks_[slot].size();
+      file_offset_ += static_cast<uint64_t>(c.n);
+      stats_.compressed_bytes += static_cast<uint64_t>(c.n);
+      DeliverDecoded(decoded_chunks_[slot], sink);
+    }
+    if (!c.status) {
+      ++stats_.corrupt_files;
+      AddError(fmt::format("{}: {}", file.path.string(), c.status.error().message));
+      file_corrupt_ = true;
+      break;
+    }
+    if (c.n <= 0) {
+      if (c.n < 0)
+        AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(c.error)));
+      break;
+    }
+    {
+      std::lock_guard lock(mu);
+      ++consumed;
+    }
+    cv.notify_all();
   }
-  join();
 }
 
 // Only the unfinished line held in buffer_ is completed by a copy (with the chunk's first
