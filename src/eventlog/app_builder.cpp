@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include "eventlog/line_template.hpp"
 #include "eventlog/sql_plan.hpp"
 #include "eventlog/storage.hpp"
 
@@ -17,6 +18,7 @@
 #include <cstring>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <thread>
 
@@ -537,25 +539,7 @@ class JsonCursor {
     return true;
   }
   // An integer as JSON writes it (no leading zeros, no fraction or exponent after it).
-  bool PlainInt(int64_t& v) {
-    const char* q = p_;
-    bool negative = q < end_ && *q == '-';
-    if (negative) ++q;
-    const char* digits = q;
-    uint64_t x = 0;
-    while (q < end_ && q - digits < 18 && static_cast<unsigned char>(*q - '0') < 10) {
-      x = x * 10 + static_cast<uint64_t>(*q - '0');
-      ++q;
-    }
-    if (q == digits || (*digits == '0' && q - digits > 1)) return false;
-    if (q < end_ &&
-        (static_cast<unsigned char>(*q - '0') < 10 || *q == '.' || *q == 'e' || *q == 'E')) {
-      return false;  // 19+ digits or a fraction: left to the JSON parser
-    }
-    v = negative ? -static_cast<int64_t>(x) : static_cast<int64_t>(x);
-    p_ = q;
-    return true;
-  }
+  bool PlainInt(int64_t& v) { return scan::PlainInt(p_, end_, v); }
   bool Int32(int32_t& v) {
     int64_t x = 0;
     if (!PlainInt(x)) return false;
@@ -567,10 +551,41 @@ class JsonCursor {
     b = false;
     return Take("false");
   }
+
+  // While a template is learned (Learn), values read into the object at `base` are its holes;
+  // everything else the cursor reads is fixed text. The *Field readers store into that object.
+  struct Learning {
+    LineTemplate* line = nullptr;
+    std::byte* base = nullptr;
+  };
+  void Learn(Learning learning) { learning_ = learning; }
+  Learning learning() const { return learning_; }
+  bool IntField(int64_t& v) { return Hole(LineTemplate::Hole::kInt64, &v, [&] { return PlainInt(v); }); }
+  bool Int32Field(int32_t& v) {
+    return Hole(LineTemplate::Hole::kInt32, &v, [&] { return Int32(v); });
+  }
+  bool BoolField(bool& b) { return Hole(LineTemplate::Hole::kBool, &b, [&] { return Bool(b); }); }
+  bool StringField(std::string& s) {
+    std::string_view text;
+    if (!String(text)) return false;
+    s.assign(text);
+    if (learning_.line) learning_.line->Add(LineTemplate::Hole::kString, text.data(),
+                                            text.data() + text.size(), OffsetOf(&s));
+    return true;
+  }
+  // Marks a scalar read by Scalar() as a hole: its text is skipped, or with `key` appended to
+  // the keyed values when it is an integer.
+  void ScalarHole(std::string_view text, std::optional<int64_t> key) {
+    if (!learning_.line) return;
+    bool quoted = text.data()[-1] == '"';
+    using H = LineTemplate::Hole;
+    H kind = key ? (quoted ? H::kKeyedString : H::kKeyedBare) : (quoted ? H::kSkipString : H::kSkipBare);
+    learning_.line->Add(kind, text.data(), text.data() + text.size(), 0, key.value_or(0));
+  }
   // A string without escapes.
   bool String(std::string_view& out) {
     if (p_ == end_ || *p_ != '"') return false;
-    const char* close = QuoteOrEscape(p_ + 1, end_);
+    const char* close = scan::QuoteOrEscape(p_ + 1, end_);
     if (close >= end_ || *close != '"') return false;
     out = std::string_view(p_ + 1, static_cast<size_t>(close - p_ - 1));
     p_ = close + 1;
@@ -579,8 +594,7 @@ class JsonCursor {
   // A string without escapes, or a bare scalar up to the next ',', '}' or ']'.
   bool Scalar(std::string_view& out) {
     if (p_ < end_ && *p_ == '"') return String(out);
-    const char* q = p_;
-    while (q < end_ && *q != ',' && *q != '}' && *q != ']' && *q != '\n') ++q;
+    const char* q = scan::BareEnd(p_, end_);
     out = std::string_view(p_, static_cast<size_t>(q - p_));
     p_ = q;
     return !out.empty();
@@ -630,34 +644,26 @@ class JsonCursor {
   const char* pos() const { return p_; }
 
  private:
-  // The first '"', '\\' or '\n' in [p, end), else end (reads 16 bytes at a time, into the
-  // padding). A string that meets an escape or a line end is left to the JSON parser.
-  static const char* QuoteOrEscape(const char* p, const char* end) {
-#ifdef __SSE2__
-    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\'),
-                  newline = _mm_set1_epi8('\n');
-    for (; p < end; p += 16) {
-      __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-      __m128i hits =
-          _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, slash)),
-                       _mm_cmpeq_epi8(chunk, newline));
-      unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
-      if (mask) return std::min(end, p + __builtin_ctz(mask));
-    }
-    return end;
-#else
-    while (p < end && *p != '"' && *p != '\\' && *p != '\n') ++p;
-    return p;
-#endif
+  size_t OffsetOf(const void* field) const {
+    return static_cast<size_t>(static_cast<const std::byte*>(field) - learning_.base);
+  }
+  template <class Read>
+  bool Hole(LineTemplate::Hole kind, const void* field, Read read) {
+    const char* begin = p_;
+    if (!read()) return false;
+    if (learning_.line) learning_.line->Add(kind, begin, p_, OffsetOf(field));
+    return true;
   }
 
   const char* p_;
   const char* end_;
+  Learning learning_;
 };
 
 // Walks Task Info's accumulables in the layout Spark writes; collects SQL metric updates.
+// With `learning`, their Update and Value texts are holes of the template learned.
 AccumScan WalkAccumulables(const char* begin, const char* open, const char* end,
-                           SqlUpdates& sql_updates);
+                           SqlUpdates& sql_updates, JsonCursor::Learning learning = {});
 
 AccumScan ScanAccumulables(std::string_view line, SqlUpdates& sql_updates) {
   constexpr std::string_view kKey = "\"Accumulables\":";
@@ -678,7 +684,7 @@ AccumScan ScanAccumulables(std::string_view line, SqlUpdates& sql_updates) {
 
 // The accumulables array starting at `open` ('[') of the line starting at `begin`.
 AccumScan WalkAccumulables(const char* begin, const char* open, const char* end,
-                           SqlUpdates& sql_updates) {
+                           SqlUpdates& sql_updates, JsonCursor::Learning learning) {
   AccumScan scan;
   if (open + 1 < end && open[1] == ']') return scan;  // nothing to parse
   size_t mark = sql_updates.size();
@@ -688,6 +694,7 @@ AccumScan WalkAccumulables(const char* begin, const char* open, const char* end,
     return scan;
   };
   JsonCursor c(open + 1, end);
+  c.Learn(learning);
   while (true) {
     int64_t id = 0;
     std::string_view name, update, value;
@@ -701,12 +708,15 @@ AccumScan WalkAccumulables(const char* begin, const char* open, const char* end,
     bool sql = c.Take(",\"Metadata\":\"sql\"");
     if (!c.Take("}")) return parse_all();
     if (!internal && !sql) return parse_all();  // a user accumulator: the model keeps it
-    if (sql && !name.starts_with("internal.metrics.")) {
+    bool sql_update = sql && !name.starts_with("internal.metrics.");
+    if (sql_update) {
       int64_t v = 0;
       auto [ptr, ec] = std::from_chars(update.data(), update.data() + update.size(), v);
       if (ec == std::errc() && ptr == update.data() + update.size())
         sql_updates.emplace_back(id, v);
     }
+    c.ScalarHole(update, sql_update ? std::optional<int64_t>(id) : std::nullopt);
+    c.ScalarHole(value, std::nullopt);
     if (c.Take(',')) continue;
     if (c.Peek() != ']') return parse_all();
     scan.open = static_cast<size_t>(open - begin);
@@ -1060,6 +1070,7 @@ struct TaskEvent {
   bool have_info = false, have_metrics = false, have_exec_metrics = false;
   TaskInfoJson info;
   TaskEndReasonJson reason;
+  bool reason_read = false;  // reason may differ from the default (ParseTaskEnd wrote it)
   TaskMetricValues metrics{};
   ExecutorMetricValues exec_metrics{};
   std::vector<AccumulableUpdate> visible;  // user accumulators (TaskEnd)
@@ -1107,7 +1118,7 @@ const MetricLayout kOutputLayout(kOutputKeys, {});
 bool FastMetricObject(JsonCursor& c, TaskMetricValues& m, const MetricLayout& layout,
                       TaskMetricValues* push_target) {
   return c.FieldsInOrder(layout.order, [&](size_t i, std::string_view key) {
-    if (i != KeyOrder::npos && layout.slot[i] >= 0) return c.PlainInt(m[layout.slot[i]]);
+    if (i != KeyOrder::npos && layout.slot[i] >= 0) return c.IntField(m[layout.slot[i]]);
     if (push_target && IsPushKey(key))
       return FastMetricObject(c, *push_target, kPushReadLayout, nullptr);
     std::string_view ignored;
@@ -1125,7 +1136,7 @@ bool FastTaskMetrics(JsonCursor& c, TaskMetricValues& m) {
        "Shuffle Write Metrics", "Input Metrics", "Output Metrics", "Updated Blocks"});
   m.fill(0);
   return c.FieldsInOrder(kLayout.order, [&](size_t i, std::string_view key) {
-    if (i != KeyOrder::npos && kLayout.slot[i] >= 0) return c.PlainInt(m[kLayout.slot[i]]);
+    if (i != KeyOrder::npos && kLayout.slot[i] >= 0) return c.IntField(m[kLayout.slot[i]]);
     if (Is(key, "Shuffle Read Metrics")) return FastMetricObject(c, m, kShuffleReadLayout, &m);
     if (Is(key, "Shuffle Write Metrics"))
       return FastMetricObject(c, m, kShuffleWriteLayout, nullptr);
@@ -1146,39 +1157,39 @@ bool FastTaskInfo(JsonCursor& c, std::string_view line, TaskEvent& ev, bool accu
       "Finish Time", "Failed", "Killed",   "Accumulables"};
   TaskInfoJson& t = ev.info;
   ResetTaskInfo(t);
-  std::string_view text;
   return c.FieldsInOrder(kOrder, [&](size_t i, std::string_view) {
     switch (i) {
       case 0:
-        return c.PlainInt(t.task_id);
+        return c.IntField(t.task_id);
       case 1:
-        return c.Int32(t.index);
+        return c.Int32Field(t.index);
       case 2:
-        return c.Int32(t.attempt);
+        return c.Int32Field(t.attempt);
       case 3:
-        return c.Int32(t.partition);
+        return c.Int32Field(t.partition);
       case 4:
-        return c.PlainInt(t.launch);
+        return c.IntField(t.launch);
       case 5:
-        return c.String(text) && (t.executor.assign(text), true);
+        return c.StringField(t.executor);
       case 6:
-        return c.String(text) && (t.host.assign(text), true);
+        return c.StringField(t.host);
       case 7:
-        return c.String(text) && (t.locality.assign(text), true);
+        return c.StringField(t.locality);
       case 8:
-        return c.Bool(t.speculative);
+        return c.BoolField(t.speculative);
       case 9:
-        return c.PlainInt(t.getting_result);
+        return c.IntField(t.getting_result);
       case 10:
-        return c.PlainInt(t.finish);
+        return c.IntField(t.finish);
       case 11:
-        return c.Bool(t.failed);
+        return c.BoolField(t.failed);
       case 12:
-        return c.Bool(t.killed);
+        return c.BoolField(t.killed);
       case 13: {
         if (!accumulables || c.Peek() != '[') return c.Take("[]");
         const char* open = c.pos();
-        ev.scan = WalkAccumulables(line.data(), open, line.data() + line.size(), ev.sql_updates);
+        ev.scan = WalkAccumulables(line.data(), open, line.data() + line.size(), ev.sql_updates,
+                                   c.learning());
         if (ev.scan.parse_array) return false;
         if (ev.scan.open == std::string_view::npos) return c.Take("[]");
         c.Skip(line.data() + ev.scan.close + 1);
@@ -1201,11 +1212,47 @@ bool AtLineEnd(const JsonCursor& c, std::string_view text, size_t* length) {
   return next != '\r' || text.substr(*length + 1).starts_with('\n');
 }
 
-bool FastTaskStart(std::string_view line, TaskEvent& ev, size_t* length = nullptr) {
-  JsonCursor c(line.data(), line.data() + line.size());
+// What FastTaskStart and FastTaskEnd set before reading a line (what a line lacks keeps these).
+void ResetTaskStart(TaskEvent& ev) {
   ev.stage_id = ev.attempt = 0;
   ev.have_info = false;
   ev.unknown = 0;
+  ResetTaskInfo(ev.info);
+}
+
+void ResetTaskEnd(TaskEvent& ev) {
+  ResetTaskStart(ev);
+  ev.sql_updates.clear();
+  ev.scan = AccumScan{};
+  ev.have_metrics = ev.have_exec_metrics = false;
+  if (ev.reason_read) {  // a default reason is left as it is: constructing one costs 5% of a replay
+    ev.reason = TaskEndReasonJson{};
+    ev.reason_read = false;
+  }
+  ev.metrics.fill(0);
+  ev.exec_metrics.fill(0);
+  ev.visible.clear();
+}
+
+// Starts learning `learn` (if any) from the line a cursor is about to read into ev.
+void StartLearning(JsonCursor& c, std::string_view line, TaskEvent& ev, LineTemplate* learn) {
+  if (!learn) return;
+  learn->Start(line.data());
+  c.Learn({learn, reinterpret_cast<std::byte*>(&ev)});
+}
+
+bool FinishTaskLine(JsonCursor& c, std::string_view line, size_t* length, LineTemplate* learn) {
+  if (!AtLineEnd(c, line, length)) return false;
+  if (learn) learn->Finish(c.pos());
+  return true;
+}
+
+// With `learn`, the line also teaches that template (valid when true is returned).
+bool FastTaskStart(std::string_view line, TaskEvent& ev, size_t* length = nullptr,
+                   LineTemplate* learn = nullptr) {
+  JsonCursor c(line.data(), line.data() + line.size());
+  ResetTaskStart(ev);
+  StartLearning(c, line, ev, learn);
   static const KeyOrder kOrder{"Event", "Stage ID", "Stage Attempt ID", "Task Info"};
   bool ok = c.FieldsInOrder(kOrder, [&](size_t i, std::string_view) {
     std::string_view text;
@@ -1213,9 +1260,9 @@ bool FastTaskStart(std::string_view line, TaskEvent& ev, size_t* length = nullpt
       case 0:
         return c.String(text);
       case 1:
-        return c.Int32(ev.stage_id);
+        return c.Int32Field(ev.stage_id);
       case 2:
-        return c.Int32(ev.attempt);
+        return c.Int32Field(ev.attempt);
       case 3:
         ev.have_info = true;
         return FastTaskInfo(c, line, ev, /*accumulables=*/false);
@@ -1223,20 +1270,17 @@ bool FastTaskStart(std::string_view line, TaskEvent& ev, size_t* length = nullpt
         return false;
     }
   });
-  return ok && AtLineEnd(c, line, length);
+  return ok && FinishTaskLine(c, line, length, learn);
 }
 
 // The common TaskEnd (a successful task whose accumulables are internal or SQL metrics) read
 // without the JSON parser, into exactly what ScanAccumulables + ParseTaskEnd produce. False:
 // not in that form (then nothing in ev is to be relied on).
-bool FastTaskEnd(std::string_view line, TaskEvent& ev, size_t* length = nullptr) {
+bool FastTaskEnd(std::string_view line, TaskEvent& ev, size_t* length = nullptr,
+                 LineTemplate* learn = nullptr) {
   JsonCursor c(line.data(), line.data() + line.size());
-  ev.sql_updates.clear();
-  ev.scan = AccumScan{};
-  ev.stage_id = ev.attempt = 0;
-  ev.have_info = ev.have_metrics = ev.have_exec_metrics = false;
-  ev.reason = TaskEndReasonJson{};
-  ev.unknown = 0;
+  ResetTaskEnd(ev);
+  StartLearning(c, line, ev, learn);
   static const KeyOrder kOrder{
       "Event",           "Stage ID",  "Stage Attempt ID",      "Task Type",
       "Task End Reason", "Task Info", "Task Executor Metrics", "Task Metrics"};
@@ -1249,9 +1293,9 @@ bool FastTaskEnd(std::string_view line, TaskEvent& ev, size_t* length = nullptr)
       case 3:
         return c.String(text);
       case 1:
-        return c.Int32(ev.stage_id);
+        return c.Int32Field(ev.stage_id);
       case 2:
-        return c.Int32(ev.attempt);
+        return c.Int32Field(ev.attempt);
       case 4:
         return c.FieldsInOrder(kReasonOrder, [&](size_t k, std::string_view) {
           return k == 0 && c.String(text) && text == "Success";
@@ -1263,7 +1307,7 @@ bool FastTaskEnd(std::string_view line, TaskEvent& ev, size_t* length = nullptr)
         ev.exec_metrics.fill(0);
         ev.have_exec_metrics = true;
         return c.FieldsInOrder(kExecutorOrder, [&](size_t k, std::string_view) {
-          return k < kExecutorMetricCount && c.PlainInt(ev.exec_metrics[k]);
+          return k < kExecutorMetricCount && c.IntField(ev.exec_metrics[k]);
         });
       case 7:
         if (c.Take("null")) return true;
@@ -1273,10 +1317,56 @@ bool FastTaskEnd(std::string_view line, TaskEvent& ev, size_t* length = nullptr)
         return false;
     }
   });
-  if (!ok || !AtLineEnd(c, line, length)) return false;
-  ev.visible.clear();
-  return true;
+  return ok && FinishTaskLine(c, line, length, learn);
 }
+
+// Task lines read through templates learned from the lines before them (most recently matched
+// first); a line no template matches is read by FastTaskStart/FastTaskEnd, which teach a new
+// one. Gives exactly what those give. One per thread.
+class TaskLineReader {
+ public:
+  bool ReadStart(std::string_view text, TaskEvent& ev, size_t* length = nullptr) {
+    return Read(starts_, text, ev, length, ResetTaskStart, FastTaskStart);
+  }
+  bool ReadEnd(std::string_view text, TaskEvent& ev, size_t* length = nullptr) {
+    return Read(ends_, text, ev, length, ResetTaskEnd, FastTaskEnd);
+  }
+
+ private:
+  static constexpr size_t kTemplates = 8;  // lines of one stage take 1-6 shapes (which metrics are 0)
+  struct Learned {
+    LineTemplate line;
+    bool have_info = false, have_metrics = false, have_exec_metrics = false;
+  };
+  template <class Reset, class ReadFast>
+  bool Read(std::vector<Learned>& learned, std::string_view text, TaskEvent& ev, size_t* length,
+            Reset reset, ReadFast read_fast) {
+    const char* end = text.data() + text.size();
+    auto* base = reinterpret_cast<std::byte*>(&ev);
+    for (size_t i = 0; i < learned.size(); ++i) {
+      reset(ev);
+      if (!learned[i].line.Match(text.data(), end, base, ev.sql_updates, length)) continue;
+      ev.have_info = learned[i].have_info;
+      ev.have_metrics = learned[i].have_metrics;
+      ev.have_exec_metrics = learned[i].have_exec_metrics;
+      std::rotate(learned.begin(), learned.begin() + static_cast<ptrdiff_t>(i),
+                  learned.begin() + static_cast<ptrdiff_t>(i) + 1);
+      return true;
+    }
+    if (learned.size() < kTemplates) learned.emplace_back();
+    std::rotate(learned.begin(), learned.end() - 1, learned.end());
+    Learned& fresh = learned.front();  // the least recently matched one is relearned
+    if (!read_fast(text, ev, length, &fresh.line)) {
+      learned.erase(learned.begin());  // half learned
+      return false;
+    }
+    fresh.have_info = ev.have_info;
+    fresh.have_metrics = ev.have_metrics;
+    fresh.have_exec_metrics = ev.have_exec_metrics;
+    return true;
+  }
+  std::vector<Learned> starts_, ends_;
+};
 
 enum class EventKind {
   kUnknown,
@@ -1385,6 +1475,7 @@ struct AppBuilder::Impl {
   od::parser parser;
   std::string scratch;      // padded copy for unpadded input
   std::string cut_scratch;  // TaskEnd lines without their accumulables
+  TaskLineReader task_lines;
   uint64_t unknown = 0;
 
   // Reused per-event scratch.
@@ -1484,8 +1575,8 @@ struct AppBuilder::Impl {
     bool ready = false;  // parsed, waiting to be applied (guarded by pool_mu)
   };
   void Text(std::string_view text);
-  static void ParseChunk(od::parser& parser, std::string& scratch, std::string_view text,
-                         Chunk& chunk, bool fast_task_events);
+  static void ParseChunk(od::parser& parser, std::string& scratch, TaskLineReader& task_lines,
+                         std::string_view text, Chunk& chunk, bool fast_task_events);
   void ApplyChunk(Chunk& chunk);
   bool ClaimableLocked() const {
     return next_claim < chunk_texts.size() && next_claim < next_apply + chunks.size();
@@ -1493,12 +1584,12 @@ struct AppBuilder::Impl {
   // Claims the next chunk (ClaimableLocked() must hold), parses it without the lock held and
   // marks it ready.
   void ParseNextChunk(std::unique_lock<std::mutex>& lock, od::parser& chunk_parser,
-                      std::string& scratch) {
+                      std::string& scratch, TaskLineReader& task_reader) {
     size_t k = next_claim++;
     Chunk& chunk = chunks[k % chunks.size()];
     std::string_view text = chunk_texts[k];
     lock.unlock();
-    ParseChunk(chunk_parser, scratch, text, chunk, options.fast_task_events);
+    ParseChunk(chunk_parser, scratch, task_reader, text, chunk, options.fast_task_events);
     lock.lock();
     chunk.ready = true;
   }
@@ -1580,8 +1671,9 @@ void AppBuilder::OnText(std::string_view text) {
   impl_->Text(text);
 }
 
-void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string& scratch, std::string_view text,
-                                  Chunk& chunk, bool fast_task_events) {
+void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string& scratch,
+                                  TaskLineReader& task_lines, std::string_view text, Chunk& chunk,
+                                  bool fast_task_events) {
   constexpr std::string_view kStart = "{\"Event\":\"SparkListenerTaskStart\"";
   constexpr std::string_view kEnd = "{\"Event\":\"SparkListenerTaskEnd\"";
   chunk.count = 0;
@@ -1596,7 +1688,8 @@ void AppBuilder::Impl::ParseChunk(od::parser& parser, std::string& scratch, std:
       if (chunk.count == chunk.lines.size()) chunk.lines.emplace_back();
       ParsedLine& p = chunk.lines[chunk.count];
       size_t length = 0;
-      if (is_end ? FastTaskEnd(rest, p.ev, &length) : FastTaskStart(rest, p.ev, &length)) {
+      if (is_end ? task_lines.ReadEnd(rest, p.ev, &length)
+                 : task_lines.ReadStart(rest, p.ev, &length)) {
         p.kind = is_end ? ParsedLine::kTaskEnd : ParsedLine::kTaskStart;
         p.line = rest.substr(0, length);
         ++chunk.count;
@@ -1675,11 +1768,12 @@ void AppBuilder::Impl::ApplyChunk(Chunk& chunk) {
 void AppBuilder::Impl::WorkerLoop() {
   od::parser worker_parser;
   std::string worker_scratch;
+  TaskLineReader worker_task_lines;
   std::unique_lock lock(pool_mu);
   while (true) {
     work_cv.wait(lock, [&] { return pool_stop || ClaimableLocked(); });
     if (pool_stop) return;
-    ParseNextChunk(lock, worker_parser, worker_scratch);
+    ParseNextChunk(lock, worker_parser, worker_scratch, worker_task_lines);
     ready_cv.notify_one();
   }
 }
@@ -1729,7 +1823,7 @@ void AppBuilder::Impl::Text(std::string_view text) {
       ++next_apply;
       work_cv.notify_one();
     } else if (ClaimableLocked()) {
-      ParseNextChunk(lock, parser, cut_scratch);  // rather than wait, parse one here
+      ParseNextChunk(lock, parser, cut_scratch, task_lines);  // rather than wait, parse one here
     } else {
       ready_cv.wait(lock);
     }
@@ -1755,13 +1849,13 @@ void AppBuilder::Impl::Line(std::string_view line, size_t capacity) {
   }
   std::string_view json = line;
   if (name == "SparkListenerTaskStart" && options.fast_task_events &&
-      FastTaskStart(line, task_event)) {
+      task_lines.ReadStart(line, task_event)) {
     ++model.counters.events;
     (void)ApplyTaskStart(task_event);
     return;
   }
   if (name == "SparkListenerTaskEnd") {
-    if (options.fast_task_events && FastTaskEnd(line, task_event)) {
+    if (options.fast_task_events && task_lines.ReadEnd(line, task_event)) {
       ++model.counters.events;
       (void)ApplyTaskEnd(task_event);
       return;
@@ -2409,6 +2503,7 @@ error_code ParseTaskEnd(od::object& obj, TaskEvent& ev) {
   ev.stage_id = ev.attempt = 0;
   ev.have_info = ev.have_metrics = ev.have_exec_metrics = false;
   ev.reason = TaskEndReasonJson{};
+  ev.reason_read = true;
   EL_FIELDS(obj) {
     od::value val = field.value();
     if (Is(key, "Stage ID"))
