@@ -10,7 +10,7 @@ mkdir -p "${out}"
 CXX="${CXX:-clang++-14}"
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -march=x86-64-v2 -mpclmul
        -I"${root}/src" -I/usr/include/liblzf)
-srcs=("${root}"/src/eventlog/{codec,log_files,model,app_builder,sql_plan,storage}.cpp
+srcs=("${root}"/src/eventlog/{codec,zstd_direct,log_files,model,line_template,app_builder,sql_plan,storage}.cpp
       "${root}/src/common/result.cpp"
       "${root}/src/common/util.cpp")
 libs=(-lsimdjson -lzstd -llz4 -lsnappy -llzf -lxxhash -lfmt)

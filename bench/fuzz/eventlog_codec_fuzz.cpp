@@ -1,12 +1,13 @@
 // libFuzzer target: the first byte picks a codec (zstd, lz4-java block, snappy-java stream,
-// lzf); the rest is decoded whole and again fed in uneven slices. Must never crash, and both
-// ways must agree.
+// lzf); the rest is decoded whole and again fed in uneven slices (zstd: also in place, through
+// a ring of segments as LogReader reads it). Must never crash, and all ways must agree.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 
 #include "eventlog/codec.hpp"
+#include "eventlog/zstd_direct.hpp"
 
 using sparkplane::eventlog::Codec;
 
@@ -26,5 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     step = step * 3 % 61 + 1;
   }
   if (whole && ok && *whole != out.view()) std::abort();
+  if (codec == Codec::kZstd) {
+    auto direct = sparkplane::eventlog::DecodeZstdInRing(input, 1024 + data[0] * 64, step);
+    if (whole && direct.status && *whole != direct.text) std::abort();
+  }
   return 0;
 }

@@ -560,17 +560,22 @@ class JsonCursor {
   };
   void Learn(Learning learning) { learning_ = learning; }
   Learning learning() const { return learning_; }
-  bool IntField(int64_t& v) { return Hole(LineTemplate::Hole::kInt64, &v, [&] { return PlainInt(v); }); }
+  bool IntField(int64_t& v) {
+    return Hole(LineTemplate::Hole::kInt64, &v, [&] { return PlainInt(v); });
+  }
   bool Int32Field(int32_t& v) {
     return Hole(LineTemplate::Hole::kInt32, &v, [&] { return Int32(v); });
   }
-  bool BoolField(bool& b) { return Hole(LineTemplate::Hole::kBool, &b, [&] { return Bool(b); }); }
+  bool BoolField(bool& b) {
+    return Hole(LineTemplate::Hole::kBool, &b, [&] { return Bool(b); });
+  }
   bool StringField(std::string& s) {
     std::string_view text;
     if (!String(text)) return false;
     s.assign(text);
-    if (learning_.line) learning_.line->Add(LineTemplate::Hole::kString, text.data(),
-                                            text.data() + text.size(), OffsetOf(&s));
+    if (learning_.line)
+      learning_.line->Add(LineTemplate::Hole::kString, text.data(), text.data() + text.size(),
+                          OffsetOf(&s));
     return true;
   }
   // Marks a scalar read by Scalar() as a hole: its text is skipped, or with `key` appended to
@@ -579,7 +584,8 @@ class JsonCursor {
     if (!learning_.line) return;
     bool quoted = text.data()[-1] == '"';
     using H = LineTemplate::Hole;
-    H kind = key ? (quoted ? H::kKeyedString : H::kKeyedBare) : (quoted ? H::kSkipString : H::kSkipBare);
+    H kind =
+        key ? (quoted ? H::kKeyedString : H::kKeyedBare) : (quoted ? H::kSkipString : H::kSkipBare);
     learning_.line->Add(kind, text.data(), text.data() + text.size(), 0, key.value_or(0));
   }
   // A string without escapes.
@@ -1333,7 +1339,8 @@ class TaskLineReader {
   }
 
  private:
-  static constexpr size_t kTemplates = 8;  // lines of one stage take 1-6 shapes (which metrics are 0)
+  static constexpr size_t kTemplates =
+      8;  // lines of one stage take 1-6 shapes (which metrics are 0)
   struct Learned {
     LineTemplate line;
     bool have_info = false, have_metrics = false, have_exec_metrics = false;

@@ -16,6 +16,7 @@ class ByteBuffer {
   char* data() { return data_.get(); }
   const char* data() const { return data_.get(); }
   size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
   bool empty() const { return size_ == 0; }
   std::string_view view() const { return {data_.get(), size_}; }
 

@@ -39,8 +39,8 @@ void LineTemplate::Start(const char* line) {
 void LineTemplate::Add(Hole kind, const char* begin, const char* end, size_t offset, int64_t key) {
   assert(line_ && begin >= cursor_ && end >= begin);
   fixed_.append(cursor_, static_cast<size_t>(begin - cursor_));
-  items_.push_back(Item{static_cast<uint32_t>(fixed_.size()), kind,
-                        static_cast<uint32_t>(offset), key});
+  items_.push_back(
+      Item{static_cast<uint32_t>(fixed_.size()), kind, static_cast<uint32_t>(offset), key});
   cursor_ = end;
 }
 

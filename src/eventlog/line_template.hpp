@@ -107,9 +107,9 @@ class LineTemplate {
     uint32_t offset;
     int64_t key;
   };
-  const char* line_ = nullptr;     // while learning
-  const char* cursor_ = nullptr;   // while learning: the end of the last hole
-  std::string fixed_;              // all fixed text, then 16 bytes of padding
+  const char* line_ = nullptr;    // while learning
+  const char* cursor_ = nullptr;  // while learning: the end of the last hole
+  std::string fixed_;             // all fixed text, then 16 bytes of padding
   size_t fixed_size_ = 0;
   std::vector<Item> items_;
 };

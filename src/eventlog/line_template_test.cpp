@@ -49,17 +49,17 @@ Read MatchText(const LineTemplate& t, std::string text, bool with_length = true)
   Read r;
   size_t size = text.size();
   text.append(64, '\0');  // the padding readers guarantee
-  r.ok = t.Match(text.data(), text.data() + size, reinterpret_cast<std::byte*>(&r.target),
-                 r.keyed, with_length ? &r.length : nullptr);
+  r.ok = t.Match(text.data(), text.data() + size, reinterpret_cast<std::byte*>(&r.target), r.keyed,
+                 with_length ? &r.length : nullptr);
   return r;
 }
 
-const std::string kLearned =
-    R"({"ID":12,"Index":3,"Done":false,"Host":"a","U":17,"V":"250"})";
+const std::string kLearned = R"({"ID":12,"Index":3,"Done":false,"Host":"a","U":17,"V":"250"})";
 
 TEST(LineTemplateTest, ReadsTheHolesOfALineOfTheSameShape) {
   LineTemplate t = Learn(kLearned);
-  std::string line = R"({"ID":-98765432109,"Index":41,"Done":true,"Host":"host-2.example","U":x,"V":"-5"})";
+  std::string line =
+      R"({"ID":-98765432109,"Index":41,"Done":true,"Host":"host-2.example","U":x,"V":"-5"})";
   Read r = MatchText(t, line + "\n{\"next\":1}\n");
   ASSERT_TRUE(r.ok);
   EXPECT_EQ(r.length, line.size());

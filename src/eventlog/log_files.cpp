@@ -240,7 +240,7 @@ Status LogReader::Poll(LineSink& sink) {
     ReadFile(file_index_, is_last, sink);
     if (is_last) break;
     // A finished earlier file of a rolling log: its tail must be complete.
-    if (decoder_ && decoder_->pending_bytes() > 0 && !file_corrupt_) {
+    if (PendingCompressed() > 0 && !file_corrupt_) {
       ++stats_.corrupt_files;
       AddError(fmt::format("{}: truncated final block", layout_.files[file_index_].path.string()));
     }
@@ -249,10 +249,12 @@ Status LogReader::Poll(LineSink& sink) {
     file_offset_ = 0;
     file_corrupt_ = false;
     decoder_.reset();
+    zstd_.reset();
+    zstd_resume_ = false;
   }
   bool complete = !layout_.in_progress;
   if (complete) {
-    stats_.truncated_tail = !buffer_.empty() || (decoder_ && decoder_->pending_bytes() > 0);
+    stats_.truncated_tail = !buffer_.empty() || PendingCompressed() > 0;
     SplitLines(sink, /*flush_tail=*/true);
   } else {
     stats_.truncated_tail = !buffer_.empty();
@@ -263,7 +265,11 @@ Status LogReader::Poll(LineSink& sink) {
 void LogReader::ReadFile(size_t index, bool /*is_last*/, LineSink& sink) {
   const LogFile& file = layout_.files[index];
   if (file_corrupt_) return;
-  if (!decoder_) decoder_ = MakeDecoder(file.codec);
+  if (file.codec == Codec::kZstd) {
+    if (!zstd_) zstd_ = std::make_unique<ZstdDirectDecoder>(chunk_bytes_ / 2);
+  } else if (!decoder_) {
+    decoder_ = MakeDecoder(file.codec);
+  }
   int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     AddError(fmt::format("{}: cannot open: {}", file.path.string(), std::strerror(errno)));
@@ -358,21 +364,65 @@ bool LogReader::MapPlain(int fd, LineSink& sink) {
   return true;
 }
 
+size_t LogReader::PendingCompressed() const {
+  if (zstd_) return zstd_->pending_bytes();
+  return decoder_ ? decoder_->pending_bytes() : 0;
+}
+
+// Block codecs: one compressed read, decoded. zstd: as many reads as fill a segment, decoded in
+// place (the chunk before `out` is its history: see ZstdDirectDecoder).
+LogReader::DecodedChunk LogReader::DecodeChunk(int fd, uint64_t& offset, ByteBuffer& out,
+                                               bool resume) {
+  // Compressed reads are small so that decoded chunks (often 10-30x larger) stay near
+  // chunk_bytes_ / 2 and their buffers are reused instead of growing.
+  const size_t read_bytes = std::max<size_t>(chunk_bytes_ / 64, 64 * 1024);
+  DecodedChunk c;
+  auto read = [&]() -> std::string_view {
+    raw_.resize(read_bytes);
+    ssize_t n = ::pread(fd, raw_.data(), read_bytes, static_cast<off_t>(offset));
+    if (n <= 0) {
+      c.end = true;
+      c.read_error = n < 0 ? errno : 0;
+      return {};
+    }
+    offset += static_cast<uint64_t>(n);
+    c.compressed += static_cast<uint64_t>(n);
+    return {raw_.data(), static_cast<size_t>(n)};
+  };
+  if (!zstd_) {
+    out.Clear();
+    std::string_view bytes = read();
+    if (!c.end) c.status = decoder_->Feed(bytes, out);
+    return c;
+  }
+  if (resume) {
+    c.begin = out.size();
+  } else {
+    zstd_->Begin(out);
+  }
+  while (true) {
+    auto progress = zstd_->Decode(out);
+    if (!progress) {
+      c.status = tl::unexpected(progress.error());
+      return c;
+    }
+    if (*progress == ZstdDirectDecoder::Progress::kFull) return c;
+    std::string_view bytes = read();
+    if (c.end) return c;
+    zstd_->AddInput(bytes);
+  }
+}
+
 // A decode thread reads and decodes up to kDecodeSlots chunks ahead (strictly in order) while
 // the calling thread hands decoded chunks to the sink, so decoding overlaps parsing.
 void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
-  struct Chunk {
-    ssize_t n = 0;
-    int error = 0;
-    Status status;
-  };
-  // Compressed reads are smaller so that decoded chunks (often 10× larger) stay near
-  // chunk_bytes_ and their buffers are reused instead of growing.
-  const size_t read_bytes = std::max<size_t>(chunk_bytes_ / 64, 64 * 1024);
-  std::array<Chunk, kDecodeSlots> chunks;
+  static_assert(ZstdDirectDecoder::kPadding >= kLinePadding);
+  std::array<DecodedChunk, kDecodeSlots> chunks;
   std::mutex mu;
   std::condition_variable cv;
-  uint64_t produced = 0, consumed = 0;  // chunk counts; slot = count % kDecodeSlots
+  uint64_t produced = 0, consumed = 0;  // chunk counts; slot = (first_slot + count) % kDecodeSlots
+  const bool resume = zstd_ && zstd_resume_;
+  const uint64_t first_slot = resume ? next_slot_ - 1 : next_slot_;
   bool stop = false;
   std::thread decoder([&, offset = file_offset_]() mutable {
     while (true) {
@@ -381,19 +431,10 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
         cv.wait(lock, [&] { return stop || produced - consumed < kDecodeSlots; });
         if (stop) return;
       }
-      const size_t slot = produced % kDecodeSlots;  // only this thread changes `produced`
-      Chunk c;
-      raw_chunks_[slot].resize(read_bytes);
-      decoded_chunks_[slot].Clear();
-      c.n = ::pread(fd, raw_chunks_[slot].data(), read_bytes, static_cast<off_t>(offset));
-      c.error = errno;
-      if (c.n > 0) {
-        offset += static_cast<uint64_t>(c.n);
-        c.status =
-            decoder_->Feed(std::string_view(raw_chunks_[slot].data(), static_cast<size_t>(c.n)),
-                           decoded_chunks_[slot]);
-      }
-      const bool last = c.n <= 0 || !c.status;
+      const size_t slot =
+          (first_slot + produced) % kDecodeSlots;  // only this thread changes `produced`
+      DecodedChunk c = DecodeChunk(fd, offset, decoded_chunks_[slot], resume && produced == 0);
+      const bool last = c.end || !c.status;
       {
         std::lock_guard lock(mu);
         chunks[slot] = std::move(c);
@@ -410,6 +451,9 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
     std::condition_variable& cv;
     bool& stop;
     std::thread& thread;
+    LogReader& reader;
+    uint64_t first_slot;
+    const uint64_t& produced;
     ~StopAndJoin() {
       {
         std::lock_guard lock(mu);
@@ -417,30 +461,32 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
       }
       cv.notify_all();
       thread.join();
+      reader.next_slot_ = first_slot + produced;
+      reader.zstd_resume_ = reader.zstd_ && produced > 0;
     }
-  } stop_and_join{mu, cv, stop, decoder};
+  } stop_and_join{mu, cv, stop, decoder, *this, first_slot, produced};
   while (true) {
     {
       std::unique_lock lock(mu);
       cv.wait(lock, [&] { return produced > consumed; });
     }
-    const size_t slot = consumed % kDecodeSlots;
-    Chunk& c = chunks[slot];
-    if (c.n > 0) {
-      stats_.decoded_bytes += decoded_chunks_[slot].size();
-      file_offset_ += static_cast<uint64_t>(c.n);
-      stats_.compressed_bytes += static_cast<uint64_t>(c.n);
-      DeliverDecoded(decoded_chunks_[slot], sink);
-    }
+    const size_t slot = (first_slot + consumed) % kDecodeSlots;
+    DecodedChunk& c = chunks[slot];
+    stats_.decoded_bytes += decoded_chunks_[slot].size() - c.begin;
+    file_offset_ += c.compressed;
+    stats_.compressed_bytes += c.compressed;
+    DeliverDecoded(decoded_chunks_[slot], c.begin, sink);
     if (!c.status) {
       ++stats_.corrupt_files;
       AddError(fmt::format("{}: {}", file.path.string(), c.status.error().message));
       file_corrupt_ = true;
       break;
     }
-    if (c.n <= 0) {
-      if (c.n < 0)
-        AddError(fmt::format("{}: read failed: {}", file.path.string(), std::strerror(c.error)));
+    if (c.end) {
+      if (c.read_error != 0) {
+        AddError(
+            fmt::format("{}: read failed: {}", file.path.string(), std::strerror(c.read_error)));
+      }
       break;
     }
     {
@@ -454,9 +500,9 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
 // Only the unfinished line held in buffer_ is completed by a copy (with the chunk's first
 // line); the chunk's other whole lines go to the sink from the chunk itself, and its unfinished
 // last line is kept in buffer_.
-void LogReader::DeliverDecoded(ByteBuffer& decoded, LineSink& sink) {
+void LogReader::DeliverDecoded(ByteBuffer& decoded, size_t begin, LineSink& sink) {
   decoded.Reserve(kLinePadding);
-  std::string_view text = decoded.view();
+  std::string_view text = decoded.view().substr(begin);
   size_t first_nl = text.find('\n');
   if (first_nl == std::string_view::npos) {
     buffer_.Append(text);

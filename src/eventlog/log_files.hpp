@@ -11,6 +11,7 @@
 
 #include "common/result.hpp"
 #include "eventlog/codec.hpp"
+#include "eventlog/zstd_direct.hpp"
 
 namespace sparkplane::eventlog {
 
@@ -95,7 +96,17 @@ class LogReader {
   void ReadPlain(int fd, const LogFile& file, LineSink& sink);
   bool MapPlain(int fd, LineSink& sink);
   void ReadCompressed(int fd, const LogFile& file, LineSink& sink);
-  void DeliverDecoded(ByteBuffer& decoded, LineSink& sink);
+  // One decoded chunk, made on the decode thread.
+  struct DecodedChunk {
+    size_t begin = 0;         // its text starts here in the slot (after text delivered before)
+    uint64_t compressed = 0;  // file bytes read for it
+    bool end = false;         // the file ended (or a read failed: read_error)
+    int read_error = 0;
+    Status status;
+  };
+  DecodedChunk DecodeChunk(int fd, uint64_t& offset, ByteBuffer& out, bool resume);
+  size_t PendingCompressed() const;
+  void DeliverDecoded(ByteBuffer& decoded, size_t begin, LineSink& sink);
   void SplitLines(LineSink& sink, bool flush_tail);
   void AddError(std::string message);
 
@@ -105,11 +116,16 @@ class LogReader {
   size_t file_index_ = 0;
   uint64_t file_offset_ = 0;
   bool file_corrupt_ = false;
-  std::unique_ptr<StreamDecoder> decoder_;
-  ByteBuffer buffer_;  // decoded bytes not yet split into lines
+  std::unique_ptr<StreamDecoder> decoder_;   // the current file's codec, but zstd
+  std::unique_ptr<ZstdDirectDecoder> zstd_;  // for zstd: decodes into decoded_chunks_ in place
+  ByteBuffer buffer_;                        // decoded bytes not yet split into lines
   static constexpr size_t kDecodeSlots = 4;
-  std::string raw_chunks_[kDecodeSlots];  // compressed reads, filled by the decode thread
-  ByteBuffer decoded_chunks_[kDecodeSlots];
+  std::string raw_;                          // a compressed read, on the decode thread
+  ByteBuffer decoded_chunks_[kDecodeSlots];  // used in turn; zstd_ reads the last one as history
+  uint64_t next_slot_ = 0;  // kept across polls, so the next chunk never overwrites that history
+  // zstd: the last chunk of the previous poll ended with the file; the next poll appends to it
+  // (starting a new segment there could cut the history a frame refers to).
+  bool zstd_resume_ = false;
   ReadStats stats_;
 };
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <random>
 
 #include "common/util.hpp"
 #include "eventlog/app_builder.hpp"
@@ -154,6 +155,34 @@ TEST_F(LogFilesTest, InProgressLogIsFollowedAndCutLineWaits) {
   ASSERT_TRUE(reader.Poll(lines));
   EXPECT_EQ(lines.lines.size(), LineCount(plain_));
   EXPECT_FALSE(reader.layout().in_progress);
+  EXPECT_FALSE(reader.stats().truncated_tail);
+}
+
+// One zstd frame that grows (a writer that never closes it) is read poll after poll: each poll
+// goes on where the last stopped, also when that was inside the frame's window.
+TEST_F(LogFilesTest, GrowingZstdFrameIsFollowedAcrossPolls) {
+  // The log again after 256 KiB of lines that hardly compress: it refers back further than
+  // one poll reads.
+  std::string text = plain_;
+  std::mt19937_64 rng(5);
+  while (text.size() < plain_.size() + (256 << 10))
+    text +=
+        "{\"Event\":\"Filler\",\"x\":\"" + std::to_string(rng()) + std::to_string(rng()) + "\"}\n";
+  text += plain_;
+  auto encoded = Encode(Codec::kZstd, text, text.size());  // one frame, 512 KiB window
+  ASSERT_TRUE(encoded);
+  fs::path p = dir_ / "app.zstd.inprogress";
+  LogReader reader(p, 4096);  // 2 KiB decoded chunks: far less than the window
+  CollectLines lines;
+  for (size_t step = 1; step < 20; ++step) {
+    Write(p, std::string_view(*encoded).substr(0, encoded->size() * step / 20));
+    ASSERT_TRUE(reader.Poll(lines));
+    EXPECT_EQ(reader.stats().corrupt_files, 0u) << step;
+  }
+  Write(p, *encoded);
+  fs::rename(p, dir_ / "app.zstd");
+  ASSERT_TRUE(reader.Poll(lines));
+  EXPECT_TRUE(lines.lines == NonEmptyLines(text)) << lines.lines.size() << " lines";
   EXPECT_FALSE(reader.stats().truncated_tail);
 }
 
