@@ -1339,15 +1339,30 @@ class TaskLineReader {
   }
 
  private:
-  static constexpr size_t kTemplates =
-      8;  // lines of one stage take 1-6 shapes (which metrics are 0)
+  static constexpr size_t kTemplates = 8;  // a stage's lines take 1-6 shapes (zero metrics)
+  // Templates pay when most lines match one. When most lines of a window miss them all (many
+  // stages interleaved), lines go straight to the cursor for a while.
+  static constexpr int kWindow = 256, kBypassLines = 8192;
   struct Learned {
     LineTemplate line;
     bool have_info = false, have_metrics = false, have_exec_metrics = false;
   };
+  struct Templates {
+    std::vector<Learned> learned;
+    int seen = 0, missed = 0, bypass = 0;
+  };
   template <class Reset, class ReadFast>
-  bool Read(std::vector<Learned>& learned, std::string_view text, TaskEvent& ev, size_t* length,
-            Reset reset, ReadFast read_fast) {
+  bool Read(Templates& t, std::string_view text, TaskEvent& ev, size_t* length, Reset reset,
+            ReadFast read_fast) {
+    if (t.bypass > 0) {
+      --t.bypass;
+      return read_fast(text, ev, length, nullptr);
+    }
+    if (++t.seen == kWindow) {
+      if (2 * t.missed > kWindow) t.bypass = kBypassLines;
+      t.seen = t.missed = 0;
+    }
+    std::vector<Learned>& learned = t.learned;
     const char* end = text.data() + text.size();
     auto* base = reinterpret_cast<std::byte*>(&ev);
     for (size_t i = 0; i < learned.size(); ++i) {
@@ -1360,6 +1375,7 @@ class TaskLineReader {
                   learned.begin() + static_cast<ptrdiff_t>(i) + 1);
       return true;
     }
+    ++t.missed;
     if (learned.size() < kTemplates) learned.emplace_back();
     std::rotate(learned.begin(), learned.end() - 1, learned.end());
     Learned& fresh = learned.front();  // the least recently matched one is relearned
@@ -1372,7 +1388,7 @@ class TaskLineReader {
     fresh.have_exec_metrics = ev.have_exec_metrics;
     return true;
   }
-  std::vector<Learned> starts_, ends_;
+  Templates starts_, ends_;
 };
 
 enum class EventKind {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include "common/util.hpp"
@@ -188,6 +189,50 @@ TEST(Spark4LogTest, SqlGraphsAndStorageMatchSparkHistoryServer) {
   EXPECT_GE(total, 5);
 }
 
+// A Spark 3 log with 960 more task lines before its end: each TaskEnd's accumulables in one of
+// twelve shapes, in turn (more shapes than a reader keeps templates for, as when many stages
+// run at once), and a TaskStart for each.
+std::filesystem::path InterleavedShapesLog() {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("eventlog_shapes_" + RandomHex(8));
+  fs::create_directories(dir);
+  std::ifstream in(SparkHistoryData() / "spark-events" / "app-20200706201101-0003");
+  std::vector<std::string> lines;
+  std::string start, end;
+  for (std::string line; std::getline(in, line);) {
+    if (start.empty() && line.starts_with(R"({"Event":"SparkListenerTaskStart")")) start = line;
+    if (end.empty() && line.starts_with(R"({"Event":"SparkListenerTaskEnd")")) end = line;
+    lines.push_back(line);
+  }
+  auto replace_all = [](std::string text, const std::regex& re, auto&& with) {
+    std::string out;
+    auto last = text.cbegin();
+    for (std::sregex_iterator it(text.begin(), text.end(), re), stop; it != stop; ++it) {
+      out.append(last, (*it)[0].first);
+      out += with(*it);
+      last = (*it)[0].second;
+    }
+    return out.append(last, text.cend());
+  };
+  const std::regex task_id(R"("Task ID":\d+)"), accum_id(R"(\{"ID":(\d+))");
+  std::ofstream out(dir / "app-interleaved");
+  for (const std::string& line : lines) {
+    if (line.starts_with(R"({"Event":"SparkListenerApplicationEnd")")) {
+      for (int n = 0; n < 480; ++n) {
+        std::string id = R"("Task ID":)" + std::to_string(100000 + n);
+        auto with_id = [&](const std::smatch&) { return id; };
+        out << replace_all(start, task_id, with_id) << '\n';
+        std::string task_end = replace_all(end, task_id, with_id);
+        out << replace_all(task_end, accum_id, [&](const std::smatch& m) {
+          return R"({"ID":)" + std::to_string(std::stoll(m[1]) + 1000 * (n % 12));
+        }) << '\n';
+      }
+    }
+    out << line << '\n';
+  }
+  return dir;
+}
+
 // The parallel replay (chunks parsed on a pool, applied in order) and the fast TaskEnd path
 // must answer every endpoint with exactly the bytes of the sequential JSON-parser replay. Tiny
 // chunks put chunk ends everywhere.
@@ -203,9 +248,11 @@ TEST(ParallelReplayTest, EveryEndpointIsByteIdenticalToSequential) {
   parallel_options.parallel_chunk_bytes = 900;
   parallel_options.chunks_ahead = 3;
   int compared = 0;
+  const std::filesystem::path interleaved = InterleavedShapesLog();
   for (const auto& dir :
        {SparkHistoryData() / "spark-events",
-        std::filesystem::path(SPARKPLANE_SOURCE_DIR) / "src/eventlog/testdata/spark4_sql/logs"}) {
+        std::filesystem::path(SPARKPLANE_SOURCE_DIR) / "src/eventlog/testdata/spark4_sql/logs",
+        interleaved}) {
     std::vector<std::shared_ptr<Catalog>> catalogs;
     std::vector<std::unique_ptr<HistoryApi>> apis;
     for (const auto& options : {reference_options, fast_options, parallel_options}) {
@@ -244,6 +291,7 @@ TEST(ParallelReplayTest, EveryEndpointIsByteIdenticalToSequential) {
     }
   }
   EXPECT_GT(compared, 250);
+  std::filesystem::remove_all(interleaved);
 }
 
 // Big plain logs are listed from their first and last MiB only; the answer must not change.
