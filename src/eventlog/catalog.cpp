@@ -90,7 +90,10 @@ Status AppLog::CatchUpLocked() {
   if (complete_) return Ok();
   if (auto st = reader_->Poll(*builder_); !st) return st;
   complete_ = !reader_->layout().in_progress;
-  if (complete_) builder_->ReleaseParser();
+  if (complete_) {
+    builder_->ReleaseParser();
+    reader_->ReleaseBuffers();
+  }
   return Ok();
 }
 

@@ -364,6 +364,15 @@ bool LogReader::MapPlain(int fd, LineSink& sink) {
   return true;
 }
 
+void LogReader::ReleaseBuffers() {
+  decoder_.reset();
+  zstd_.reset();
+  zstd_resume_ = false;
+  for (ByteBuffer& chunk : decoded_chunks_) chunk = ByteBuffer{};
+  raw_ = std::string{};
+  buffer_ = ByteBuffer{};
+}
+
 size_t LogReader::PendingCompressed() const {
   if (zstd_) return zstd_->pending_bytes();
   return decoder_ ? decoder_->pending_bytes() : 0;

@@ -87,6 +87,10 @@ class LogReader {
   // an error is returned only if the log cannot be found or resolved at all.
   [[nodiscard]] Status Poll(LineSink& sink);
 
+  // Frees the decoder and the decode buffers (megabytes per compressed log) once the log is
+  // complete; a later Poll() starts them again and finds nothing new.
+  void ReleaseBuffers();
+
   const ReadStats& stats() const { return stats_; }
   const LogLayout& layout() const { return layout_; }
 

@@ -232,6 +232,24 @@ TEST_F(LogFilesTest, CompressedLogInManyChunksGivesEveryLineOnce) {
   }
 }
 
+// A complete log's reader gives its buffers back; polling again finds nothing new.
+TEST_F(LogFilesTest, ReleasedReaderOfACompleteLogPollsAgainCleanly) {
+  for (Codec codec : {Codec::kZstd, Codec::kLz4}) {
+    fs::path p = dir_ / ("done." + std::string(CodecName(codec)));
+    Write(p, *Encode(codec, plain_, plain_.size()));
+    LogReader reader(p, 4096);
+    CollectLines lines;
+    ASSERT_TRUE(reader.Poll(lines));
+    ASSERT_EQ(lines.lines.size(), LineCount(plain_));
+    reader.ReleaseBuffers();
+    ASSERT_TRUE(reader.Poll(lines));
+    EXPECT_EQ(lines.lines.size(), LineCount(plain_)) << CodecName(codec);
+    EXPECT_EQ(reader.stats().corrupt_files, 0u);
+    EXPECT_TRUE(reader.stats().errors.empty());
+    EXPECT_FALSE(reader.stats().truncated_tail);
+  }
+}
+
 TEST_F(LogFilesTest, CodecIsTheLastSuffix) {
   Write(dir_ / "application_1_0001_1.lz4.inprogress", "");
   auto layout = ResolveLog(dir_ / "application_1_0001_1.lz4.inprogress");
