@@ -1,6 +1,7 @@
 // libFuzzer target: the first byte picks a codec (zstd, lz4-java block, snappy-java stream,
 // lzf); the rest is decoded whole and again fed in uneven slices (zstd: also in place, through
-// a ring of segments as LogReader reads it). Must never crash, and all ways must agree.
+// a ring of segments as LogReader reads it). Must never crash, and the ways that succeed must
+// give the same text.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

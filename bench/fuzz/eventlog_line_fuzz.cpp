@@ -1,6 +1,7 @@
 // libFuzzer target: arbitrary bytes as event-log lines into the streaming parser and model. Must
-// never crash, and the parallel replay of the same text (chunks parsed on a pool, task lines read
-// without splitting first) must count exactly what the sequential replay counts.
+// never crash, the parallel replay of the same text (chunks parsed on a pool, task lines read
+// without splitting first) must count exactly what the sequential replay counts, and reading
+// task lines through templates must give exactly the tasks the cursor alone gives.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -36,6 +37,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       a.unknown_events != b.unknown_events || a.unknown_fields != b.unknown_fields ||
       sequential.model().tasks.size() != parallel.model().tasks.size()) {
     __builtin_trap();
+  }
+  BuilderOptions cursor_only;
+  cursor_only.task_line_templates = false;
+  AppBuilder cursor(cursor_only);
+  cursor.OnText(text);
+  const AppModel& x = sequential.model();
+  const AppModel& y = cursor.model();
+  if (x.tasks.size() != y.tasks.size() || x.counters.events != y.counters.events) __builtin_trap();
+  for (size_t i = 0; i < x.tasks.size(); ++i) {
+    const Task& s = x.tasks[i];
+    const Task& t = y.tasks[i];
+    if (s.task_id != t.task_id || s.index != t.index || s.attempt != t.attempt ||
+        s.partition_id != t.partition_id || s.stage_id != t.stage_id ||
+        s.stage_attempt != t.stage_attempt || s.launch_time != t.launch_time ||
+        s.finish_time != t.finish_time || s.fetch_start_time != t.fetch_start_time ||
+        x.strings[s.executor] != y.strings[t.executor] || x.strings[s.host] != y.strings[t.host] ||
+        x.strings[s.locality] != y.strings[t.locality] || s.speculative != t.speculative ||
+        s.failed != t.failed || s.killed != t.killed || s.has_metrics != t.has_metrics ||
+        s.end != t.end || s.error_message != t.error_message || s.metrics != t.metrics ||
+        s.accumulables.size() != t.accumulables.size()) {
+      __builtin_trap();
+    }
   }
   return 0;
 }

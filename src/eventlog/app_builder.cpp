@@ -465,8 +465,11 @@ class KeyOrder {
   static constexpr size_t kMaxQuoted = 48;
   static constexpr size_t npos = std::string_view::npos;
 
+  static constexpr size_t kMaxKeys = 64;  // FieldsInOrder tracks the keys seen in 64 bits
+
   template <class Names>
   explicit KeyOrder(const Names& names) {
+    if (std::size(names) > kMaxKeys) std::abort();  // a programming error, caught by any test
     for (std::string_view name : names) {
       Entry e{};
       e.name = name;
@@ -621,12 +624,14 @@ class JsonCursor {
   }
   // Fields() for an object whose keys usually come in `order`: field(i, key) gets the key's
   // index in `order` (KeyOrder::npos for other keys). The expected next key is confirmed
-  // without scanning it; any other key is read and looked up.
+  // without scanning it; any other key is read and looked up. A key of `order` that comes
+  // twice fails (readers reset what they fill, which a template would not repeat).
   template <class Fn>
   bool FieldsInOrder(const KeyOrder& order, Fn&& field) {
     if (!Take('{')) return false;
     if (Take('}')) return true;
     size_t next = 0;
+    uint64_t seen = 0;
     while (true) {
       size_t i = KeyOrder::npos;
       std::string_view key;
@@ -637,6 +642,10 @@ class JsonCursor {
       } else {
         if (!Key(key)) return false;
         i = order.Find(key);
+      }
+      if (i != KeyOrder::npos) {
+        if (seen & (uint64_t{1} << i)) return false;
+        seen |= uint64_t{1} << i;
       }
       if (!field(i, key)) return false;
       if (i != KeyOrder::npos) next = i + 1;
@@ -1331,6 +1340,7 @@ bool FastTaskEnd(std::string_view line, TaskEvent& ev, size_t* length = nullptr,
 // one. Gives exactly what those give. One per thread.
 class TaskLineReader {
  public:
+  explicit TaskLineReader(bool templates = true) : templates_(templates) {}
   bool ReadStart(std::string_view text, TaskEvent& ev, size_t* length = nullptr) {
     return Read(starts_, text, ev, length, ResetTaskStart, FastTaskStart);
   }
@@ -1354,8 +1364,8 @@ class TaskLineReader {
   template <class Reset, class ReadFast>
   bool Read(Templates& t, std::string_view text, TaskEvent& ev, size_t* length, Reset reset,
             ReadFast read_fast) {
-    if (t.bypass > 0) {
-      --t.bypass;
+    if (!templates_ || t.bypass > 0) {
+      if (t.bypass > 0) --t.bypass;
       return read_fast(text, ev, length, nullptr);
     }
     if (++t.seen == kWindow) {
@@ -1388,6 +1398,7 @@ class TaskLineReader {
     fresh.have_exec_metrics = ev.have_exec_metrics;
     return true;
   }
+  bool templates_;
   Templates starts_, ends_;
 };
 
@@ -1491,7 +1502,8 @@ EventKind ClassifyEvent(std::string_view name) {
 }  // namespace
 
 struct AppBuilder::Impl {
-  explicit Impl(AppModel& m, BuilderOptions o) : model(m), options(o) {}
+  explicit Impl(AppModel& m, BuilderOptions o)
+      : model(m), options(o), task_lines(o.task_line_templates) {}
 
   AppModel& model;
   BuilderOptions options;
@@ -1791,7 +1803,7 @@ void AppBuilder::Impl::ApplyChunk(Chunk& chunk) {
 void AppBuilder::Impl::WorkerLoop() {
   od::parser worker_parser;
   std::string worker_scratch;
-  TaskLineReader worker_task_lines;
+  TaskLineReader worker_task_lines(options.task_line_templates);
   std::unique_lock lock(pool_mu);
   while (true) {
     work_cv.wait(lock, [&] { return pool_stop || ClaimableLocked(); });

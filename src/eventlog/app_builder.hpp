@@ -24,6 +24,9 @@ struct BuilderOptions {
   // TaskStart and successful TaskEnd lines in Spark's own layout are read without the JSON
   // parser (same model; off only to compare both paths).
   bool fast_task_events = true;
+  // ... and through templates learned from the lines before them (same model; off only to
+  // compare).
+  bool task_line_templates = true;
 };
 
 class AppBuilder final : public LineSink {

@@ -63,6 +63,32 @@ TEST(AppBuilderTest, EventNameNeedNotComeFirst) {
   EXPECT_EQ(b.model().start_time, 7);
 }
 
+// A task line that repeats a key gives the same tasks whether it is read by the JSON parser,
+// the cursor or a template learned from an earlier line of the same shape.
+TEST(AppBuilderTest, RepeatedKeysGiveTheSameTasksOnEveryPath) {
+  auto read = [](BuilderOptions options) {
+    AppBuilder b(options);
+    for (int id : {1, 2, 3}) {
+      std::string n = std::to_string(id);
+      b.OnUnpaddedLine(R"({"Event":"SparkListenerTaskStart","Stage ID":0,"Stage Attempt ID":0,)"
+                       R"("Task Info":{"Task ID":)" +
+                       n + R"(,"Index":5},"Task Info":{"Task ID":)" + n + "}}");
+    }
+    std::vector<std::pair<int64_t, int32_t>> tasks;
+    for (size_t i = 0; i < b.model().tasks.size(); ++i)
+      tasks.emplace_back(b.model().tasks[i].task_id, b.model().tasks[i].index);
+    return tasks;
+  };
+  BuilderOptions json, cursor, templates;
+  json.fast_task_events = false;
+  cursor.task_line_templates = false;
+  auto expected = read(json);
+  ASSERT_EQ(expected.size(), 3u);
+  EXPECT_EQ(expected[2], std::make_pair(int64_t{3}, int32_t{0}));  // the last Task Info wins
+  EXPECT_EQ(read(cursor), expected);
+  EXPECT_EQ(read(templates), expected);
+}
+
 // Corruption list for the line parser: truncated, garbage, wrong types, never half-applied.
 TEST(AppBuilderTest, CorruptLinesAreCountedNotApplied) {
   AppBuilder b;

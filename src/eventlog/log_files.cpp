@@ -440,9 +440,14 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
         cv.wait(lock, [&] { return stop || produced - consumed < kDecodeSlots; });
         if (stop) return;
       }
-      const size_t slot =
-          (first_slot + produced) % kDecodeSlots;  // only this thread changes `produced`
-      DecodedChunk c = DecodeChunk(fd, offset, decoded_chunks_[slot], resume && produced == 0);
+      // Only this thread changes `produced`.
+      const size_t slot = (first_slot + produced) % kDecodeSlots;
+      DecodedChunk c;
+      try {
+        c = DecodeChunk(fd, offset, decoded_chunks_[slot], resume && produced == 0);
+      } catch (const std::exception& e) {  // e.g. no memory for a frame's window
+        c.status = Fail(ErrorCode::kIo, fmt::format("decoding stopped: {}", e.what()));
+      }
       const bool last = c.end || !c.status;
       {
         std::lock_guard lock(mu);
@@ -463,6 +468,7 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
     LogReader& reader;
     uint64_t first_slot;
     const uint64_t& produced;
+    bool finished = false;  // the loop below ended normally: every decoded chunk was delivered
     ~StopAndJoin() {
       {
         std::lock_guard lock(mu);
@@ -472,6 +478,12 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
       thread.join();
       reader.next_slot_ = first_slot + produced;
       reader.zstd_resume_ = reader.zstd_ && produced > 0;
+      if (!finished && !reader.file_corrupt_) {
+        // The sink threw: the decoder is ahead of what was delivered and cannot go back.
+        reader.file_corrupt_ = true;
+        reader.zstd_resume_ = false;
+        reader.AddError("reading stopped by an error; the rest of the file is skipped");
+      }
     }
   } stop_and_join{mu, cv, stop, decoder, *this, first_slot, produced};
   while (true) {
@@ -489,6 +501,7 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
       ++stats_.corrupt_files;
       AddError(fmt::format("{}: {}", file.path.string(), c.status.error().message));
       file_corrupt_ = true;
+      stop_and_join.finished = true;
       break;
     }
     if (c.end) {
@@ -496,6 +509,7 @@ void LogReader::ReadCompressed(int fd, const LogFile& file, LineSink& sink) {
         AddError(
             fmt::format("{}: read failed: {}", file.path.string(), std::strerror(c.read_error)));
       }
+      stop_and_join.finished = true;
       break;
     }
     {
