@@ -6,7 +6,9 @@
 // reader has read value by value: every byte outside the values the reader stored ("holes") is
 // fixed text. A later line is read by comparing its fixed text 16 bytes at a time and parsing
 // only the holes, with the same scanning rules the reader used. A line that differs anywhere
-// outside a hole does not match, so a match gives what the reader would have given.
+// outside a hole does not match, so a match gives what the reader would have given, provided
+// the reader's stores are its holes and nothing else (no reset half-way through a line: the
+// task-line reader refuses lines that repeat a key for that reason).
 
 #include <cstddef>
 #include <cstdint>
