@@ -1141,6 +1141,7 @@ bool FastMetricObject(JsonCursor& c, TaskMetricValues& m, const MetricLayout& la
   });
 }
 
+// Task Metrics into m (zeroed by ResetTaskEnd before the line).
 bool FastTaskMetrics(JsonCursor& c, TaskMetricValues& m) {
   static const MetricLayout kLayout(
       kTaskMetricKeys,
@@ -1149,7 +1150,6 @@ bool FastTaskMetrics(JsonCursor& c, TaskMetricValues& m) {
        "Peak Off Heap Execution Memory", "Result Size", "JVM GC Time", "Result Serialization Time",
        "Memory Bytes Spilled", "Disk Bytes Spilled", "Shuffle Read Metrics",
        "Shuffle Write Metrics", "Input Metrics", "Output Metrics", "Updated Blocks"});
-  m.fill(0);
   return c.FieldsInOrder(kLayout.order, [&](size_t i, std::string_view key) {
     if (i != KeyOrder::npos && kLayout.slot[i] >= 0) return c.IntField(m[kLayout.slot[i]]);
     if (Is(key, "Shuffle Read Metrics")) return FastMetricObject(c, m, kShuffleReadLayout, &m);
@@ -1163,15 +1163,15 @@ bool FastTaskMetrics(JsonCursor& c, TaskMetricValues& m) {
   });
 }
 
-// Task Info as ReadTaskInfo reads it. With `accumulables`, an array of internal and SQL metrics
-// is walked (ev.scan, ev.sql_updates); without, only an empty array is accepted.
+// Task Info as ReadTaskInfo reads it, into ev.info (reset by ResetTaskStart before the line).
+// With `accumulables`, an array of internal and SQL metrics is walked (ev.scan,
+// ev.sql_updates); without, only an empty array is accepted.
 bool FastTaskInfo(JsonCursor& c, std::string_view line, TaskEvent& ev, bool accumulables) {
   static const KeyOrder kOrder{
       "Task ID",     "Index",  "Attempt",  "Partition ID", "Launch Time",
       "Executor ID", "Host",   "Locality", "Speculative",  "Getting Result Time",
       "Finish Time", "Failed", "Killed",   "Accumulables"};
   TaskInfoJson& t = ev.info;
-  ResetTaskInfo(t);
   return c.FieldsInOrder(kOrder, [&](size_t i, std::string_view) {
     switch (i) {
       case 0:
@@ -1227,7 +1227,8 @@ bool AtLineEnd(const JsonCursor& c, std::string_view text, size_t* length) {
   return next != '\r' || text.substr(*length + 1).starts_with('\n');
 }
 
-// What FastTaskStart and FastTaskEnd set before reading a line (what a line lacks keeps these).
+// What FastTaskStart and FastTaskEnd set before reading a line (what a line lacks keeps these;
+// the readers below only store what they read, so a template can replay them).
 void ResetTaskStart(TaskEvent& ev) {
   ev.stage_id = ev.attempt = 0;
   ev.have_info = false;
@@ -1319,7 +1320,6 @@ bool FastTaskEnd(std::string_view line, TaskEvent& ev, size_t* length = nullptr,
         ev.have_info = true;
         return FastTaskInfo(c, line, ev, /*accumulables=*/true);
       case 6:
-        ev.exec_metrics.fill(0);
         ev.have_exec_metrics = true;
         return c.FieldsInOrder(kExecutorOrder, [&](size_t k, std::string_view) {
           return k < kExecutorMetricCount && c.IntField(ev.exec_metrics[k]);

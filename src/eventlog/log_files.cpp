@@ -248,9 +248,7 @@ Status LogReader::Poll(LineSink& sink) {
     ++file_index_;
     file_offset_ = 0;
     file_corrupt_ = false;
-    decoder_.reset();
-    zstd_.reset();
-    zstd_resume_ = false;
+    ResetDecoders();
   }
   bool complete = !layout_.in_progress;
   if (complete) {
@@ -364,10 +362,14 @@ bool LogReader::MapPlain(int fd, LineSink& sink) {
   return true;
 }
 
-void LogReader::ReleaseBuffers() {
+void LogReader::ResetDecoders() {
   decoder_.reset();
   zstd_.reset();
   zstd_resume_ = false;
+}
+
+void LogReader::ReleaseBuffers() {
+  ResetDecoders();
   for (ByteBuffer& chunk : decoded_chunks_) chunk = ByteBuffer{};
   raw_ = std::string{};
   buffer_ = ByteBuffer{};

@@ -110,6 +110,7 @@ class LogReader {
   };
   DecodedChunk DecodeChunk(int fd, uint64_t& offset, ByteBuffer& out, bool resume);
   size_t PendingCompressed() const;
+  void ResetDecoders();  // for the next file, which starts a new stream
   void DeliverDecoded(ByteBuffer& decoded, size_t begin, LineSink& sink);
   void SplitLines(LineSink& sink, bool flush_tail);
   void AddError(std::string message);
