@@ -15,6 +15,7 @@ std::string_view ReasonPhrase(int status) {
     case 204: return "No Content";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
+    case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
@@ -39,6 +40,7 @@ int HttpStatus(ErrorCode code) {
     case ErrorCode::kNotFound: return 404;
     case ErrorCode::kAlreadyExists: return 409;
     case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
     case ErrorCode::kPayloadTooLarge: return 413;
     case ErrorCode::kFailedPrecondition: return 409;
     case ErrorCode::kUnavailable: return 503;

@@ -8,6 +8,7 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kNotFound: return "RESOURCE_NOT_FOUND";
     case ErrorCode::kAlreadyExists: return "RESOURCE_ALREADY_EXISTS";
     case ErrorCode::kUnauthenticated: return "UNAUTHENTICATED";
+    case ErrorCode::kPermissionDenied: return "PERMISSION_DENIED";
     case ErrorCode::kPayloadTooLarge: return "PAYLOAD_TOO_LARGE";
     case ErrorCode::kFailedPrecondition: return "FAILED_PRECONDITION";
     case ErrorCode::kUnavailable: return "UNAVAILABLE";

@@ -18,6 +18,7 @@ enum class ErrorCode {
   kNotFound,            // the named thing does not exist
   kAlreadyExists,       // a unique id is taken
   kUnauthenticated,     // no or wrong credentials
+  kPermissionDenied,    // valid credentials that may not do this
   kPayloadTooLarge,     // body over the configured limit
   kFailedPrecondition,  // valid request, wrong state (e.g. log of an app not started)
   kUnavailable,         // transient: retry later
