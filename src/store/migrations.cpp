@@ -5,7 +5,7 @@
 namespace sparkplane::store {
 namespace {
 
-constexpr std::array<std::string_view, 3> kMigrations{{
+constexpr std::array<std::string_view, 4> kMigrations{{
     R"sql(
 CREATE TABLE clusters (
   id TEXT PRIMARY KEY,
@@ -88,6 +88,17 @@ CREATE TABLE config_templates (
     R"sql(
 CREATE INDEX apps_cluster_state_job ON apps (cluster_id, state, job_id, created_at, id);
 CREATE INDEX apps_cluster_state ON apps (cluster_id, state, created_at, id);
+)sql",
+    // Console sign-ins (the cookie's digest; the token they came from).
+    R"sql(
+CREATE TABLE sessions (
+  digest TEXT PRIMARY KEY,
+  token_digest TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_expires ON sessions (expires_at);
 )sql",
 }};
 

@@ -582,6 +582,27 @@ class PgStore final : public Store {
     });
   }
 
+  Status InsertSession(const SessionRecord& r) override {
+    return Run([&](Session& s) -> Status {
+      // One statement: the prune and the insert commit together.
+      return Done(s.Exec(fmt::format("WITH pruned AS (DELETE FROM sessions WHERE expires_at < $4) "
+                                     "INSERT INTO sessions ({}) VALUES ($1,$2,$3,$4,$5)",
+                                     kSessionColumns),
+                         Params().Add(r.digest).Add(r.token_digest).Add(r.csrf_token).Add(r.created_at).Add(r.expires_at)));
+    });
+  }
+
+  Result<SessionRecord> GetSession(const std::string& digest) override {
+    return One(fmt::format("SELECT {} FROM sessions WHERE digest = $1", kSessionColumns), Params().Add(digest),
+               ReadSession<Row>, "no such session");
+  }
+
+  Status DeleteSession(const std::string& digest) override {
+    return Run([&](Session& s) -> Status {
+      return Done(s.Exec("DELETE FROM sessions WHERE digest = $1", Params().Add(digest)));
+    });
+  }
+
   // The lease is a session-level advisory lock on lease_conn_, a connection kept open whether
   // or not it holds the lock (so replicas waiting for the lease do not reconnect on every call).
   // A holder proves on every call, with one round trip, that its session and so the lock are

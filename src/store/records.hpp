@@ -61,6 +61,17 @@ struct TemplateRecord {
   int64_t updated_at = 0;
 };
 
+// A console sign-in: the cookie's digest (never the cookie), the token it was made from (a
+// revoked token ends its sessions), the CSRF token state-changing requests must echo, and when
+// it stops being valid.
+struct SessionRecord {
+  std::string digest;
+  std::string token_digest;
+  std::string csrf_token;
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+};
+
 // A position in an ordered listing: the sort key and id of the last item seen.
 struct Cursor {
   int64_t key = 0;

@@ -18,6 +18,14 @@ inline constexpr std::string_view kJobColumns =
 inline constexpr std::string_view kTemplateColumns =
     "id, cluster_id, display_name, config_json, created_at, updated_at";
 
+inline constexpr std::string_view kSessionColumns =
+    "digest, token_digest, csrf_token, created_at, expires_at";
+
+template <class Row>
+SessionRecord ReadSession(const Row& r) {
+  return SessionRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4)};
+}
+
 template <class Row>
 JobRecord ReadJob(const Row& r) {
   return JobRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4), r.Text(5), r.Text(6)};

@@ -7,6 +7,7 @@
 #include <shared_mutex>
 #include <unordered_map>
 #include <thread>
+#include <tuple>
 #include <variant>
 
 #include <fmt/format.h>
@@ -305,6 +306,44 @@ class SqliteStore final : public Store {
     SPARKPLANE_TRY(s->Run());
     if (db_.Changes() == 0) return Fail(ErrorCode::kNotFound, fmt::format("config template '{}' not found", id));
     return Ok();
+  }
+
+  Status InsertSession(const SessionRecord& r) override {
+    std::lock_guard lock(mutex_);
+    SPARKPLANE_TRY(db_.Exec("BEGIN IMMEDIATE"));
+    Status tx = [&]() -> Status {
+      auto prune = db_.Prepare("DELETE FROM sessions WHERE expires_at < ?");
+      SPARKPLANE_TRY(prune);
+      prune->Bind(1, r.created_at);
+      SPARKPLANE_TRY(prune->Run());
+      auto s = db_.Prepare(fmt::format("INSERT INTO sessions ({}) VALUES (?,?,?,?,?)", kSessionColumns));
+      SPARKPLANE_TRY(s);
+      s->Bind(1, r.digest).Bind(2, r.token_digest).Bind(3, r.csrf_token).Bind(4, r.created_at).Bind(5, r.expires_at);
+      return s->Run();
+    }();
+    if (tx) tx = db_.Exec("COMMIT");
+    if (!tx) std::ignore = db_.Exec("ROLLBACK");
+    return tx;
+  }
+
+  Result<SessionRecord> GetSession(const std::string& digest) override {
+    auto reader = Reader();
+    Db& db = reader.db;
+    auto s = db.Prepare(fmt::format("SELECT {} FROM sessions WHERE digest = ?", kSessionColumns));
+    SPARKPLANE_TRY(s);
+    s->Bind(1, digest);
+    auto row = s->Step();
+    SPARKPLANE_TRY(row);
+    if (!*row) return Fail(ErrorCode::kNotFound, "no such session");
+    return ReadSession(*s);
+  }
+
+  Status DeleteSession(const std::string& digest) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare("DELETE FROM sessions WHERE digest = ?");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, digest);
+    return s->Run();
   }
 
   // One process owns an embedded database, so it always runs the scheduler.

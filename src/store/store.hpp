@@ -80,6 +80,12 @@ class Store {
   virtual Status ReplaceTemplate(const TemplateRecord& record) = 0;  // kNotFound if absent
   virtual Status DeleteTemplate(const std::string& cluster_id, const std::string& id) = 0;
 
+  // Console sessions. InsertSession also deletes sessions that expired before `record.created_at`;
+  // GetSession is kNotFound for an unknown digest (expiry is the caller's check).
+  virtual Status InsertSession(const SessionRecord& record) = 0;
+  virtual Result<SessionRecord> GetSession(const std::string& digest) = 0;
+  virtual Status DeleteSession(const std::string& digest) = 0;  // absent is fine
+
   // Whether this process may run the launch/scheduling loop. Several replicas may share one
   // database; exactly one holds the lease at a time, and it passes on when the holder dies.
   virtual Result<bool> HoldsSchedulerLease() = 0;

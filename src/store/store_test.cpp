@@ -174,6 +174,25 @@ TEST_P(StoreTest, SurvivesReopenAndTokens) {
   EXPECT_FALSE((*reopened)->TokenExists("other").value());
 }
 
+TEST_P(StoreTest, SessionsAreStoredDeletedAndPrunedWhenExpired) {
+  ASSERT_TRUE(store_->InsertSession({"s1", "token-1", "csrf-1", 1000, 2000}).has_value());
+  auto got = store_->GetSession("s1");
+  ASSERT_TRUE(got.has_value()) << got.error().message;
+  EXPECT_EQ(got->token_digest, "token-1");
+  EXPECT_EQ(got->csrf_token, "csrf-1");
+  EXPECT_EQ(got->created_at, 1000);
+  EXPECT_EQ(got->expires_at, 2000);
+  EXPECT_EQ(store_->GetSession("other").error().code, ErrorCode::kNotFound);
+  // A later sign-in prunes sessions that expired before it.
+  ASSERT_TRUE(store_->InsertSession({"s2", "token-1", "csrf-2", 2001, 9000}).has_value());
+  EXPECT_EQ(store_->GetSession("s1").error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->DeleteSession("s2").has_value());
+  EXPECT_EQ(store_->GetSession("s2").error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(store_->DeleteSession("s2").has_value());
+  EXPECT_EQ(store_->InsertSession({"s3", "t", "c", 3000, 4000}).has_value(), true);
+  EXPECT_EQ(store_->InsertSession({"s3", "t", "c", 3000, 4000}).has_value(), false);
+}
+
 // Walks every page forward and backward under several filters and orders: no duplicates, no gaps,
 // and the same set as one unpaginated query.
 TEST_P(StoreTest, KeysetPaginationWalksWithoutGapsOrDuplicates) {
