@@ -10,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "api/app_json.hpp"
+#include "api/console.hpp"
 #include "api/envelope.hpp"
 #include "api/list_params.hpp"
 #include "control/cluster_stats.hpp"
@@ -117,10 +118,20 @@ Result<std::string> GzipFile(const std::filesystem::path& path) {
 
 }  // namespace
 
-bool ApiHandler::Authorized(std::string_view authorization) {
+Status ApiHandler::Authenticate(const net::Request& request) {
+  auto authorization = request.Header("authorization");
+  if (!authorization && request.Header("cookie")) return sessions_.Authenticate(request);
   constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.substr(0, kBearer.size()) != kBearer) return false;
-  std::string digest = TokenDigest(authorization.substr(kBearer.size()));
+  std::string_view value = authorization ? std::string_view(*authorization) : std::string_view();
+  if (value.substr(0, kBearer.size()) == kBearer && TokenDigestValid(TokenDigest(value.substr(kBearer.size())))) {
+    return Ok();
+  }
+  return Fail(ErrorCode::kUnauthenticated,
+              "missing or invalid API token: send 'Authorization: Bearer <token>' "
+              "(see DATA_DIR/admin-token or `sparkplane token create`)");
+}
+
+bool ApiHandler::TokenDigestValid(const std::string& digest) {
   {
     std::shared_lock lock(tokens_mutex_);
     if (known_token_digests_.count(digest)) return true;
@@ -128,7 +139,7 @@ bool ApiHandler::Authorized(std::string_view authorization) {
   auto exists = store_.TokenExists(digest);
   if (!exists || !*exists) return false;
   std::unique_lock lock(tokens_mutex_);
-  known_token_digests_.insert(std::move(digest));
+  known_token_digests_.insert(digest);
   return true;
 }
 
@@ -144,11 +155,11 @@ net::Response ApiHandler::Handle(const net::Request& request) {
       r.body = "ok\n";
       return r;
     }
-    if (!Authorized(request.Header("authorization").value_or(""))) {
-      auto r = ErrorEnvelope(request, {ErrorCode::kUnauthenticated,
-                                       "missing or invalid API token: send 'Authorization: Bearer <token>' "
-                                       "(see DATA_DIR/admin-token or `sparkplane token create`)"});
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    if (auto page = ServeConsole(request)) return std::move(*page);
+    if (request.path == "/console/session") return sessions_.Handle(request);
+    if (auto allowed = Authenticate(request); !allowed) {
+      auto r = ErrorEnvelope(request, allowed.error());
+      if (allowed.error().code == ErrorCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer");
       return r;
     }
     if (request.body_too_large) {
@@ -194,10 +205,14 @@ constexpr std::string_view kPageKind = "spotinst:ocean:spark:page";
 }  // namespace
 
 ApiHandler::ApiHandler(store::Store& store, control::AppService& apps)
-    : store_(store), apps_(apps), templates_(store) {
+    : store_(store),
+      apps_(apps),
+      templates_(store),
+      sessions_(store, [this](const std::string& digest) { return TokenDigestValid(digest); }) {
   AddClusterRoutes();
   AddAppRoutes();
   AddTemplateAndJobRoutes();
+  AddAppDataRoutes();
 }
 
 void ApiHandler::AddClusterRoutes() {
@@ -376,6 +391,22 @@ void ApiHandler::AddAppRoutes() {
   });
 }
 
+// Wall-clock durations of the job's last 20 finished runs, oldest first (the jobs list's sparkline).
+json::array ApiHandler::RecentDurations(const store::JobRecord& job) {
+  json::array out;
+  auto runs = store_.ListApps({.cluster_id = job.cluster_id,
+                               .states = {store::AppState::kCompleted, store::AppState::kCompletedWithWarnings,
+                                          store::AppState::kFailed, store::AppState::kKilled, store::AppState::kTimedOut},
+                               .job_id = job.id,
+                               .descending = true,
+                               .limit = 20});
+  if (!runs) return out;
+  for (auto it = runs->rbegin(); it != runs->rend(); ++it) {
+    if (it->started_at > 0 && it->ended_at >= it->started_at) out.push_back(it->ended_at - it->started_at);
+  }
+  return out;
+}
+
 void ApiHandler::AddTemplateAndJobRoutes() {
   ocean_.Add("GET", "configTemplate", [this](const net::Request& req, const PathParams&) {
     auto list = templates_.List("");
@@ -435,7 +466,9 @@ void ApiHandler::AddTemplateAndJobRoutes() {
           [&](const store::JobQuery& q) { return store_.CountJobs(q); },
           [&](const store::JobRecord& j) {
             auto last = store_.GetApp(j.last_app_id);
-            return JobToJson(j, last ? &*last : nullptr, nullptr);
+            json::object o = JobToJson(j, last ? &*last : nullptr, nullptr);
+            o["recentDurationsMs"] = RecentDurations(j);
+            return o;
           },
           [](const store::JobRecord& j) { return store::Cursor{j.created_at, j.id}; });
     });

@@ -8,7 +8,10 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/array.hpp>
+
 #include "api/router.hpp"
+#include "api/sessions.hpp"
 #include "control/app_service.hpp"
 #include "control/templates.hpp"
 #include "net/http.hpp"
@@ -31,18 +34,23 @@ class ApiHandler {
   void AddClusterRoutes();
   void AddAppRoutes();
   void AddTemplateAndJobRoutes();
+  void AddAppDataRoutes();  // app_data_routes.cpp: chart series, log search
+  boost::json::array RecentDurations(const store::JobRecord& job);
   net::Response DriverLog(const net::Request& request, const std::string& cluster_id,
                           const std::string& app_id);
 
-  // Bearer check with an in-memory set of digests already found in the store (tokens are never
-  // revoked today; a revocation API must clear this set).
-  bool Authorized(std::string_view authorization);
+  // A Bearer token, or else the console's session cookie (with CSRF checks on writes).
+  Status Authenticate(const net::Request& request);
+  // Token digest check with an in-memory set of digests already found in the store (tokens are
+  // never revoked today; a revocation API must clear this set).
+  bool TokenDigestValid(const std::string& digest);
 
   store::Store& store_;
   control::AppService& apps_;
   std::shared_mutex tokens_mutex_;
   std::set<std::string> known_token_digests_;
   control::TemplateService templates_;
+  SessionService sessions_;
   Router ocean_;
   std::vector<std::pair<std::string, net::Handler>> mounts_;
 };

@@ -52,6 +52,8 @@ json::object AppToJson(const store::AppRecord& app, AppView view) {
     o["configurationTemplate"] = {{"id", app.config_template_id}, {"displayName", app.config_template_id}};
   }
   if (app.exit_code) o["exitCode"] = *app.exit_code;
+  json::value issues = ParseOr(app.issues_json, json::array{});
+  o["issuesCount"] = issues.is_array() ? issues.as_array().size() : 0;
   if (!app.error_message.empty()) o["errorMessage"] = app.error_message;
   json::value metrics = ParseOr(app.metrics_json, json::object{});
   if (metrics.is_object()) {
