@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything sparkplane needs on a fresh Debian 12 machine; safe to run again (seconds).
 #   scripts/setup.sh          build packages + the Spark runtime venv
-#   scripts/setup.sh --test   also the test clients (Airflow provider, PostgreSQL server, ...)
+#   scripts/setup.sh --test   also the test clients (Airflow provider, PostgreSQL server, Chromium
+#                             and fonts for the console's browser tests, ...)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 want_test=0
@@ -18,8 +19,10 @@ apt_packages=(build-essential cmake ninja-build ccache pkg-config
   libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev libexpected-dev libgtest-dev libgmock-dev
   libbenchmark-dev zlib1g-dev zstd procps)
 if (( want_test )); then
-  apt_packages+=(postgresql-15 postgresql-client-15)
+  apt_packages+=(postgresql-15 postgresql-client-15 chromium fonts-dejavu-core)
 fi
+# Node.js builds the console (web/); any node >= 18 with npm will do, Debian's included.
+command -v node >/dev/null && command -v npm >/dev/null || apt_packages+=(nodejs npm)
 
 missing=()
 for p in "${apt_packages[@]}"; do
@@ -51,5 +54,14 @@ if (( want_test )); then
     "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
     touch "$tstamp"
   fi
+fi
+# The console's packages, exactly as locked; skipped while the lockfile is unchanged.
+web="$root/web"
+lock_sum=$(sha256sum "$web/package-lock.json" | cut -d' ' -f1)
+web_stamp="$web/node_modules/.sparkplane-lock-$lock_sum"
+if [[ ! -f "$web_stamp" ]]; then
+  echo "setup: installing the console's npm packages (npm ci in web/)"
+  (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+  touch "$web_stamp"
 fi
 echo "setup: ok"
