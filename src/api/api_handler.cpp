@@ -26,6 +26,7 @@ extern const char kOpenApiJson[];  // openapi_data.cpp, generated from openapi.j
 namespace {
 
 constexpr std::string_view kOceanPrefix = "/ocean/spark/";
+constexpr std::chrono::seconds kTokenRecheck{1};
 constexpr std::string_view kAppKind = "spotinst:ocean:spark:application";
 constexpr std::string_view kClusterKind = "spotinst:ocean:spark:cluster";
 
@@ -132,14 +133,19 @@ Status ApiHandler::Authenticate(const net::Request& request) {
 }
 
 bool ApiHandler::TokenDigestValid(const std::string& digest) {
+  auto now = std::chrono::steady_clock::now();
   {
     std::shared_lock lock(tokens_mutex_);
-    if (known_token_digests_.count(digest)) return true;
+    auto it = known_token_digests_.find(digest);
+    if (it != known_token_digests_.end() && now - it->second < kTokenRecheck) return true;
   }
   auto exists = store_.TokenExists(digest);
-  if (!exists || !*exists) return false;
   std::unique_lock lock(tokens_mutex_);
-  known_token_digests_.insert(digest);
+  if (!exists || !*exists) {
+    known_token_digests_.erase(digest);
+    return false;
+  }
+  known_token_digests_[digest] = now;
   return true;
 }
 

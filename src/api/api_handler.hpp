@@ -2,7 +2,8 @@
 // sub-APIs, and the last-resort conversion of a bug into a 500 with a request id.
 #pragma once
 
-#include <set>
+#include <chrono>
+#include <map>
 #include <shared_mutex>
 #include <string>
 #include <utility>
@@ -41,14 +42,15 @@ class ApiHandler {
 
   // A Bearer token, or else the console's session cookie (with CSRF checks on writes).
   Status Authenticate(const net::Request& request);
-  // Token digest check with an in-memory set of digests already found in the store (tokens are
-  // never revoked today; a revocation API must clear this set).
+  // Token digest check against the store, remembering a digest found there for kTokenRecheck, so
+  // a token revoked in the store (`sparkplane token revoke`, maybe from another process) stops
+  // working within that time.
   bool TokenDigestValid(const std::string& digest);
 
   store::Store& store_;
   control::AppService& apps_;
   std::shared_mutex tokens_mutex_;
-  std::set<std::string> known_token_digests_;
+  std::map<std::string, std::chrono::steady_clock::time_point> known_token_digests_;  // → when checked
   control::TemplateService templates_;
   SessionService sessions_;
   Router ocean_;

@@ -1,11 +1,12 @@
 #include "cli/client.hpp"
 
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
 #include <cstdio>
 #include <cstdlib>
 
-#include <boost/json.hpp>
-#include <fmt/format.h>
-
+#include "cli/exit_codes.hpp"
 #include "common/util.hpp"
 #include "net/http.hpp"
 
@@ -25,7 +26,58 @@ std::string FirstOf(const std::string& flag, const char* env, const std::filesys
   return content ? Trim(*content) : "";
 }
 
+// The API's error messages joined, or the start of a body that is not the envelope.
+std::string ErrorMessages(std::string_view body) {
+  json::error_code ec;
+  json::value v = json::parse(body, ec);
+  std::string out;
+  if (!ec && v.is_object()) {
+    auto* response = v.as_object().if_contains("response");
+    auto* errors =
+        response && response->is_object() ? response->as_object().if_contains("errors") : nullptr;
+    if (errors && errors->is_array()) {
+      for (auto& e : errors->as_array()) {
+        auto* m = e.is_object() ? e.as_object().if_contains("message") : nullptr;
+        if (m && m->is_string()) out += (out.empty() ? "" : "; ") + std::string(m->as_string());
+      }
+    }
+  }
+  if (out.empty()) out = Trim(std::string(body.substr(0, 200)));
+  return out;
+}
+
+tl::unexpected<Error> ReplyError(const net::ClientResponse& res) {
+  std::string message = ErrorMessages(res.body);
+  return Fail(ErrorCodeForHttpStatus(res.status),
+              message.empty() ? fmt::format("HTTP {}", res.status)
+                              : fmt::format("HTTP {}: {}", res.status, message));
+}
+
 }  // namespace
+
+Result<std::string> NormalizeServerUrl(std::string_view url) {
+  std::string out(url);
+  if (out.find("://") == std::string::npos) out = "http://" + out;
+  while (out.size() > out.find("://") + 3 && out.back() == '/') out.pop_back();
+  bool known_scheme = out.rfind("http://", 0) == 0 || out.rfind("https://", 0) == 0;
+  std::string_view rest = std::string_view(out).substr(out.find("://") + 3);
+  if (!known_scheme || rest.empty() || rest.find_first_of("/?# ") != std::string_view::npos) {
+    return Fail(
+        ErrorCode::kInvalidArgument,
+        fmt::format("--url '{}' must be HOST:PORT, http://HOST:PORT or https://HOST:PORT", url));
+  }
+  return out;
+}
+
+std::string QueryString(const QueryParams& params) {
+  std::string out;
+  for (auto& [name, value] : params) {
+    if (value.empty()) continue;
+    out += out.empty() ? '?' : '&';
+    out += net::UrlEncode(name) + "=" + net::UrlEncode(value);
+  }
+  return out;
+}
 
 Result<Client> Client::Connect(ClientOptions options) {
   std::filesystem::path data = options.data_dir;
@@ -37,69 +89,118 @@ Result<Client> Client::Connect(ClientOptions options) {
                             "`sparkplane serve` running with --data-dir {}?)",
                             (data / "server-url").string(), options.data_dir));
   }
-  while (!options.url.empty() && options.url.back() == '/') options.url.pop_back();
+  auto url = NormalizeServerUrl(options.url);
+  if (!url) return tl::unexpected(url.error());
+  options.url = *url;
   if (options.token.empty()) {
-    return Fail(ErrorCode::kUnauthenticated,
-                "no API token: pass --token, set SPARKPLANE_TOKEN, or run where DATA_DIR/admin-token is readable");
+    return Fail(
+        ErrorCode::kUnauthenticated,
+        "no API token: pass --token, set SPARKPLANE_TOKEN, or run where DATA_DIR/admin-token is "
+        "readable");
   }
   Client client(options);
   if (client.options_.cluster.empty()) {
-    auto clusters = client.Request("GET", "/ocean/spark/cluster", "{}");
+    auto clusters = client.CallOcean("GET", "cluster");
     if (!clusters) return tl::unexpected(clusters.error());
     if (!clusters->is_array() || clusters->as_array().empty()) {
       return Fail(ErrorCode::kNotFound, "the server has no cluster");
     }
-    client.options_.cluster = std::string(clusters->as_array()[0].at("id").as_string());
+    auto* id = clusters->as_array()[0].is_object()
+                   ? clusters->as_array()[0].as_object().if_contains("id")
+                   : nullptr;
+    if (!id || !id->is_string())
+      return Fail(ErrorCode::kInternal, "the server's cluster has no id");
+    client.options_.cluster = std::string(id->as_string());
   }
   return client;
 }
 
-Result<json::value> Client::Call(const std::string& method, const std::string& path_in_cluster,
-                                 const std::string& body) {
-  return Request(method, fmt::format("/ocean/spark/cluster/{}/{}", options_.cluster, path_in_cluster), body);
-}
-
-Result<json::value> Client::Request(const std::string& method, const std::string& path, const std::string& body) {
+Result<net::ClientResponse> Client::Send(const std::string& method, const std::string& path,
+                                         const std::string& body) {
   net::ClientRequest req;
   req.method = method;
   req.url = options_.url + path;
-  req.headers = {{"Authorization", "Bearer " + options_.token}, {"Content-Type", "application/json"}};
+  req.headers = {{"Authorization", "Bearer " + options_.token},
+                 {"Content-Type", "application/json"}};
   req.body = body;
   auto res = http_.Send(req);
+  if (!res) {
+    return Fail(res.error().code, fmt::format("{} (is the server at {} running?)",
+                                              res.error().message, options_.url));
+  }
+  if (res->status >= 300) return ReplyError(*res);
+  return res;
+}
+
+Result<json::value> Client::Call(const std::string& method, const std::string& path_in_cluster,
+                                 const std::string& body) {
+  return CallOcean(method, fmt::format("cluster/{}/{}", options_.cluster, path_in_cluster), body);
+}
+
+Result<json::value> Client::CallOcean(const std::string& method, const std::string& path,
+                                      const std::string& body) {
+  auto res = Send(method, "/ocean/spark/" + path, body);
+  if (!res) return tl::unexpected(res.error());
+  if (res->status == 204) return json::array{};
+  json::error_code ec;
+  json::value v = json::parse(res->body, ec);
+  const json::value* response =
+      !ec && v.is_object() ? v.as_object().if_contains("response") : nullptr;
+  const json::value* items =
+      response && response->is_object() ? response->as_object().if_contains("items") : nullptr;
+  if (!items || !items->is_array()) {
+    return Fail(ErrorCode::kInternal, fmt::format("HTTP {} without response.items: {}", res->status,
+                                                  res->body.substr(0, 200)));
+  }
+  return *items;
+}
+
+Result<Listing> Client::List(const std::string& path_in_cluster, QueryParams params,
+                             int64_t limit) {
+  constexpr int64_t kMaxPageSize = 1000;  // the API's bound
+  Listing out;
+  std::string after;
+  while (true) {
+    int64_t want = limit > 0
+                       ? std::min(kMaxPageSize, limit - static_cast<int64_t>(out.items.size()))
+                       : kMaxPageSize;
+    QueryParams page_params = params;
+    page_params.emplace_back("pageSize", std::to_string(want));
+    page_params.emplace_back("after", after);
+    auto items = Call("GET", path_in_cluster + QueryString(page_params));
+    if (!items) return tl::unexpected(items.error());
+    const json::object* page = !items->as_array().empty() && items->as_array()[0].is_object()
+                                   ? &items->as_array()[0].as_object()
+                                   : nullptr;
+    const json::value* rows = page ? page->if_contains("page") : nullptr;
+    if (!rows || !rows->is_array())
+      return Fail(ErrorCode::kInternal, "a listing reply without a page");
+    if (auto* total = page->if_contains("total"); total && total->is_int64())
+      out.total = total->as_int64();
+    for (auto& row : rows->as_array()) out.items.push_back(row);
+    const json::value* next = page->if_contains("after");
+    bool full = limit > 0 && static_cast<int64_t>(out.items.size()) >= limit;
+    if (full || rows->as_array().empty() || !next || !next->is_string() ||
+        next->as_string() == after)
+      break;
+    after = std::string(next->as_string());
+  }
+  return out;
+}
+
+Result<json::value> Client::GetJson(const std::string& path) {
+  auto res = Send("GET", path, "");
   if (!res) return tl::unexpected(res.error());
   json::error_code ec;
   json::value v = json::parse(res->body, ec);
-  if (ec || !v.is_object()) {
-    return Fail(ErrorCode::kInternal, fmt::format("HTTP {} with a body that is not JSON: {}", res->status,
-                                                  res->body.substr(0, 200)));
-  }
-  const auto* response = v.as_object().if_contains("response");
-  if (res->status >= 300) {
-    std::string message = fmt::format("HTTP {}", res->status);
-    if (response && response->is_object()) {
-      if (auto* errors = response->as_object().if_contains("errors"); errors && errors->is_array()) {
-        for (auto& e : errors->as_array()) {
-          if (auto* m = e.as_object().if_contains("message"); m && m->is_string()) {
-            message += ": " + std::string(m->as_string());
-          }
-        }
-      }
-    }
-    ErrorCode code = res->status == 401 ? ErrorCode::kUnauthenticated
-                     : res->status == 404 ? ErrorCode::kNotFound
-                     : res->status < 500  ? ErrorCode::kInvalidArgument
-                                          : ErrorCode::kInternal;
-    return Fail(code, message);
-  }
-  if (!response || !response->is_object() || !response->as_object().contains("items")) {
-    return Fail(ErrorCode::kInternal, "reply without response.items");
-  }
-  return response->as_object().at("items");
+  if (ec) return Fail(ErrorCode::kInternal, fmt::format("{}: the reply is not JSON", path));
+  return v;
 }
 
 Status Client::Stream(const std::string& path_in_cluster) {
   net::ClientRequest req;
-  req.url = fmt::format("{}/ocean/spark/cluster/{}/{}", options_.url, options_.cluster, path_in_cluster);
+  req.url =
+      fmt::format("{}/ocean/spark/cluster/{}/{}", options_.url, options_.cluster, path_in_cluster);
   req.headers = {{"Authorization", "Bearer " + options_.token}};
   req.on_chunk = [&](std::string_view chunk) {
     std::fwrite(chunk.data(), 1, chunk.size(), stdout);
@@ -108,18 +209,7 @@ Status Client::Stream(const std::string& path_in_cluster) {
   };
   auto res = http_.Send(req);
   if (!res) return tl::unexpected(res.error());
-  if (res->status >= 300) {
-    json::error_code ec;
-    auto v = json::parse(res->body, ec);
-    std::string message = fmt::format("HTTP {}", res->status);
-    if (!ec) {
-      try {
-        message += ": " + std::string(v.at("response").at("errors").at(0).at("message").as_string());
-      } catch (const std::exception&) {
-      }
-    }
-    return Fail(ErrorCode::kInvalidArgument, message);
-  }
+  if (res->status >= 300) return ReplyError(*res);
   return Ok();
 }
 

@@ -396,6 +396,20 @@ class PgStore final : public Store {
     });
   }
 
+  Result<std::vector<TokenRecord>> ListTokens() override {
+    return List(SqlQuery{fmt::format("SELECT {} FROM tokens ORDER BY created_at, digest", kTokenColumns), {}},
+                ReadToken<Row>);
+  }
+
+  Status DeleteToken(const std::string& digest) override {
+    return Run([&](Session& s) -> Status {
+      auto changed = s.Affected("DELETE FROM tokens WHERE digest = $1", Params().Add(digest));
+      SPARKPLANE_TRY(changed);
+      if (*changed == 0) return Fail(ErrorCode::kNotFound, "no such token");
+      return Ok();
+    });
+  }
+
   // One statement (atomic on its own, one round trip): the app, its job's upsert and the
   // first state event.
   Status InsertApp(const AppRecord& a) override {

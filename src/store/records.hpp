@@ -52,6 +52,13 @@ struct AppRecord {
   int64_t cores = 0;                // cores currently allocated (0 once finished)
 };
 
+// An API token as stored: only its SHA-256 digest, never the token itself.
+struct TokenRecord {
+  std::string digest;  // hex
+  std::string name;
+  int64_t created_at = 0;
+};
+
 struct TemplateRecord {
   std::string id;
   std::string cluster_id;

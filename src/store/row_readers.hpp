@@ -26,6 +26,13 @@ SessionRecord ReadSession(const Row& r) {
   return SessionRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4)};
 }
 
+inline constexpr std::string_view kTokenColumns = "digest, name, created_at";
+
+template <class Row>
+TokenRecord ReadToken(const Row& r) {
+  return TokenRecord{r.Text(0), r.Text(1), r.Int(2)};
+}
+
 template <class Row>
 JobRecord ReadJob(const Row& r) {
   return JobRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4), r.Text(5), r.Text(6)};

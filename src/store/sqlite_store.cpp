@@ -136,6 +136,24 @@ class SqliteStore final : public Store {
     return s->Step();
   }
 
+  Result<std::vector<TokenRecord>> ListTokens() override {
+    auto reader = Reader();
+    SqlQuery query{fmt::format("SELECT {} FROM tokens ORDER BY created_at, digest", kTokenColumns), {}};
+    std::vector<TokenRecord> out;
+    SPARKPLANE_TRY(ForEachRow(reader.db, query, [&](const Stmt& s) { out.push_back(ReadToken(s)); }));
+    return out;
+  }
+
+  Status DeleteToken(const std::string& digest) override {
+    std::lock_guard lock(mutex_);
+    auto s = db_.Prepare("DELETE FROM tokens WHERE digest = ?");
+    SPARKPLANE_TRY(s);
+    s->Bind(1, digest);
+    SPARKPLANE_TRY(s->Run());
+    if (db_.Changes() == 0) return Fail(ErrorCode::kNotFound, "no such token");
+    return Ok();
+  }
+
   // Group commit: concurrent submissions queue up, and whoever holds the connection next
   // inserts every queued app in one transaction (a savepoint each, so one duplicate id fails
   // alone). Each caller still returns only once its own app is committed or refused.

@@ -51,6 +51,10 @@ class Store {
   // Tokens are stored as SHA-256 hex digests, never in clear.
   virtual Status InsertToken(const std::string& digest, const std::string& name, int64_t now) = 0;
   virtual Result<bool> TokenExists(const std::string& digest) = 0;
+  // Oldest first.
+  virtual Result<std::vector<TokenRecord>> ListTokens() = 0;
+  // kNotFound if no token has this digest.
+  virtual Status DeleteToken(const std::string& digest) = 0;
 
   // Inserts the app and creates or touches its job in one transaction; kAlreadyExists on a
   // duplicate app id.
@@ -95,5 +99,8 @@ class Store {
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
 // Connects to PostgreSQL at `url` (postgresql://user@host:port/db?... or key=value) and migrates.
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url);
+// The store a server is configured with: `url` postgresql:// (or postgres://), or, when empty,
+// SQLite at `sqlite_path`. kInvalidArgument for another scheme.
+Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const std::string& sqlite_path);
 
 }  // namespace sparkplane::store

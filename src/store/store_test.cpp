@@ -193,6 +193,24 @@ TEST_P(StoreTest, SessionsAreStoredDeletedAndPrunedWhenExpired) {
   EXPECT_EQ(store_->InsertSession({"s3", "t", "c", 3000, 4000}).has_value(), false);
 }
 
+TEST_P(StoreTest, ListsAndDeletesTokens) {
+  ASSERT_TRUE(store_->InsertToken("d2", "ci", 20).has_value());
+  ASSERT_TRUE(store_->InsertToken("d1", "admin", 10).has_value());
+  auto tokens = store_->ListTokens().value();
+  ASSERT_EQ(tokens.size(), 2u);
+  EXPECT_EQ(tokens[0].digest, "d1") << "oldest first";
+  EXPECT_EQ(tokens[0].name, "admin");
+  EXPECT_EQ(tokens[0].created_at, 10);
+  EXPECT_EQ(tokens[1].name, "ci");
+  ASSERT_TRUE(store_->DeleteToken("d2").has_value());
+  EXPECT_FALSE(store_->TokenExists("d2").value());
+  EXPECT_TRUE(store_->TokenExists("d1").value());
+  auto again = store_->DeleteToken("d2");
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(store_->ListTokens().value().size(), 1u);
+}
+
 // Walks every page forward and backward under several filters and orders: no duplicates, no gaps,
 // and the same set as one unpaginated query.
 TEST_P(StoreTest, KeysetPaginationWalksWithoutGapsOrDuplicates) {
