@@ -40,7 +40,6 @@ class ByteBuffer {
     std::memcpy(Extend(bytes.size()), bytes.data(), bytes.size());
     Commit(bytes.size());
   }
-  void Truncate(size_t n) { size_ = std::min(size_, n); }
   // Drops the first `n` bytes.
   void Consume(size_t n) {
     n = std::min(n, size_);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fleet/node_group.hpp"
 #include "fleet/test_util.hpp"
 
 namespace sparkplane::fleet {
@@ -79,6 +80,25 @@ TEST(Catalog, MalformedRowsNameFileAndLineAndLoadNothing) {
   EXPECT_NE(missing.error().message.find("missing column 'memory_mib'"), std::string::npos);
   EXPECT_FALSE(ParseCatalog("", "cat.csv", {}).has_value());
   EXPECT_TRUE(ParseCatalog(header + good, "cat.csv", {}).has_value());
+}
+
+}  // namespace
+}  // namespace sparkplane::fleet
+
+namespace sparkplane::fleet {
+namespace {
+
+// Used to abort the process (a check on input); a catalog of GPU and ARM types only is an error.
+TEST(Catalog, DefaultGroupsOfACatalogWithoutGeneralPurposeTypesIsAnError) {
+  InstanceType gpu;
+  gpu.name = "p4d.24xlarge";
+  gpu.family = "p4d";
+  gpu.gpu = 8;
+  gpu.architecture = "amd64";
+  auto groups = DefaultNodeGroups(Catalog({gpu}));
+  ASSERT_FALSE(groups.has_value());
+  EXPECT_EQ(groups.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(DefaultNodeGroups(testing::ReferenceCatalog()).has_value());
 }
 
 }  // namespace

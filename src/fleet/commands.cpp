@@ -59,7 +59,8 @@ void RunSimulate(const SimulateArgs& a) {
   SparkplanePolicyOptions popt;
   popt.headroom_fraction = a.headroom_percent / 100.0;
   auto groups = DefaultNodeGroups(*catalog);
-  auto cmp = RunComparison(*catalog, groups, *trace, policies, sopt, popt, a.repack_estimate);
+  if (!groups) Die(groups.error());
+  auto cmp = RunComparison(*catalog, *groups, *trace, policies, sopt, popt, a.repack_estimate);
   if (!cmp) Die(cmp.error());
   if (a.json) {
     std::fputs((ComparisonJson(*cmp) + "\n").c_str(), stdout);

@@ -22,8 +22,6 @@ class CsvTable {
 
   size_t RowCount() const { return rows_.size(); }
   const std::vector<std::string_view>& Row(size_t i) const { return rows_[i]; }
-  int LineOf(size_t i) const { return lines_[i]; }
-  std::string_view FileName() const { return file_name_; }
 
   // Field accessors: fail with "file:line: column 'x': ..." on bad values.
   Result<double> Double(size_t row, int column) const;

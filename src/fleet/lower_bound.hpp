@@ -23,7 +23,6 @@ class LowerBoundModel {
   // on_demand_only + flexible with any capacity. Returns +inf if some demand cannot be covered.
   double CostPerHour(const Resources& on_demand_only, const Resources& flexible) const;
 
-  size_t ColumnCount() const { return columns_.size(); }
 
  private:
   struct Column {

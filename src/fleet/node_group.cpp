@@ -36,9 +36,13 @@ Result<std::vector<int>> ResolveAllowList(const Catalog& catalog,
   return out;
 }
 
-std::vector<NodeGroup> DefaultNodeGroups(const Catalog& catalog) {
+Result<std::vector<NodeGroup>> DefaultNodeGroups(const Catalog& catalog) {
   auto types = ResolveAllowList(catalog, {}, IsGeneralPurposeSparkType);
-  SPARKPLANE_CHECK(types.has_value());
+  if (!types) return tl::unexpected(types.error());
+  if (types->empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "the instance catalog has no general-purpose Spark types for the default node groups");
+  }
   NodeGroup od;
   od.name = "spark-on-demand";
   od.capacity = CapacityType::kOnDemand;
@@ -53,7 +57,7 @@ std::vector<NodeGroup> DefaultNodeGroups(const Catalog& catalog) {
   spot.labels = {{"sparkplane.io/capacity", "spot"}};
   spot.accepts_drivers = false;
   spot.accepts_executors = true;
-  return {std::move(od), std::move(spot)};
+  return std::vector<NodeGroup>{std::move(od), std::move(spot)};
 }
 
 std::vector<int> GroupsForRole(const std::vector<NodeGroup>& groups, Role role) {

@@ -32,8 +32,9 @@ Result<std::vector<int>> ResolveAllowList(const Catalog& catalog,
                                           bool (*filter)(const InstanceType&));
 
 // Ocean Spark's defaults: "spark-on-demand" (drivers, and executors as a fallback) and
-// "spark-spot" (executors), both allowing every general-purpose Spark type.
-std::vector<NodeGroup> DefaultNodeGroups(const Catalog& catalog);
+// "spark-spot" (executors), both allowing every general-purpose Spark type; kInvalidArgument
+// when the catalog has none.
+Result<std::vector<NodeGroup>> DefaultNodeGroups(const Catalog& catalog);
 
 // Group indices a pod of this role may use, in preference order (spot before on-demand for
 // executors).

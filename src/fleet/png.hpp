@@ -16,8 +16,6 @@ struct Rgb {
 class Canvas {
  public:
   Canvas(int width, int height, Rgb background);
-  int Width() const { return width_; }
-  int Height() const { return height_; }
   void Set(int x, int y, Rgb c);
   Rgb Get(int x, int y) const;
   void Line(int x0, int y0, int x1, int y1, Rgb c);

@@ -26,7 +26,7 @@ void BM_SchedulingPass(benchmark::State& state) {
   const int pods_n = static_cast<int>(state.range(0));
   const int nodes_n = static_cast<int>(state.range(1));
   auto& c = BenchCatalog();
-  auto groups = DefaultNodeGroups(c);
+  auto groups = DefaultNodeGroups(c).value();
   Rng rng(42);
   // Nodes: m5/r5/c5 2xlarge–8xlarge allocatable shapes, 0–70% used.
   std::vector<int> shapes_of_nodes = {c.Find("m5.2xlarge"), c.Find("m5.4xlarge"),

@@ -7,7 +7,7 @@
 namespace sparkplane::fleet {
 namespace {
 
-std::vector<NodeGroup> Groups() { return DefaultNodeGroups(testing::ReferenceCatalog()); }
+std::vector<NodeGroup> Groups() { return DefaultNodeGroups(testing::ReferenceCatalog()).value(); }
 
 TEST(Scheduler, ExistingNodesFirstWithBestFit) {
   auto& c = testing::ReferenceCatalog();

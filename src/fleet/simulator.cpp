@@ -180,11 +180,6 @@ void SimState::Evict(int pod, bool voluntary) {
   MakePending(pod);
 }
 
-void SimState::EvictAll(int node) {
-  auto pods = nodes_[node].pods;
-  for (int p : pods) Evict(p, true);
-}
-
 void SimState::Terminate(int node) {
   ++version_;
   auto& n = nodes_[node];

@@ -112,9 +112,6 @@ class SimState {
   // voluntary = consolidation (counted in consolidation_evictions, drivers separately);
   // otherwise a spot interruption.
   void Evict(int pod, bool voluntary);
-  // Evict(pod, true) for every pod of the node.
-  void EvictAll(int node);
-  void Cordon(int node) { nodes_[node].cordoned = true; }
   // Stops a node now (billing ends); pods still on it are evicted as involuntary.
   void Terminate(int node);
   void MarkUnschedulable(int pod, std::string reason);

@@ -67,7 +67,7 @@ SimOptions FastOptions(uint64_t seed) {
 
 TEST(SimulatorProperty, InvariantsHoldForEveryPolicyOnRandomTraces) {
   auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
+  auto groups = DefaultNodeGroups(c).value();
   for (uint64_t seed = 1; seed <= 4; ++seed) {
     Trace trace = RandomTrace(seed);
     for (auto& name : PolicyNames()) {
@@ -100,7 +100,7 @@ TEST(SimulatorProperty, InvariantsHoldForEveryPolicyOnRandomTraces) {
 
 TEST(SimulatorProperty, SameSeedSameResult) {
   auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
+  auto groups = DefaultNodeGroups(c).value();
   Trace trace = RandomTrace(5);
   auto a = RunComparison(c, groups, trace, PolicyNames(), FastOptions(3));
   auto b = RunComparison(c, groups, trace, PolicyNames(), FastOptions(3));
@@ -112,7 +112,7 @@ TEST(SimulatorProperty, SameSeedSameResult) {
 
 TEST(SimulatorProperty, ConsolidationNeverEvictsRunningDrivers) {
   auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
+  auto groups = DefaultNodeGroups(c).value();
   // Long drivers with short executors leave under-used nodes behind: consolidation bait.
   Trace trace;
   for (int a = 0; a < 30; ++a) {
@@ -132,7 +132,7 @@ TEST(SimulatorProperty, ConsolidationNeverEvictsRunningDrivers) {
 
 TEST(Simulator, HeadroomStartsAppsWithoutWaitingForNodes) {
   auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
+  auto groups = DefaultNodeGroups(c).value();
   Trace trace;
   // A steady stream keeps the cluster warm; later apps should find headroom.
   for (int a = 0; a < 40; ++a) {
@@ -155,7 +155,7 @@ TEST(Simulator, HeadroomStartsAppsWithoutWaitingForNodes) {
 
 TEST(Simulator, SpotInterruptionsDrainAndReplace) {
   auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
+  auto groups = DefaultNodeGroups(c).value();
   Trace trace;
   trace.pods.push_back({"a", Role::kDriver, {1000, 2432}, 0, 8 * 3600});
   for (int e = 0; e < 20; ++e) trace.pods.push_back({"a", Role::kExecutor, {4000, 8192}, 0, 7 * 3600});
@@ -178,7 +178,7 @@ namespace {
 
 TEST(Simulator, NodeGroupLimitsAreHonoured) {
   auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
+  auto groups = DefaultNodeGroups(c).value();
   groups[0].min_nodes = 2;  // on-demand
   groups[1].max_nodes = 1;  // spot
   Trace trace;
@@ -220,7 +220,7 @@ namespace {
 
 TEST(Report, JsonHasTheKeysTheIssueNames) {
   auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
+  auto groups = DefaultNodeGroups(c).value();
   Trace trace;
   trace.pods.push_back({"a", Role::kDriver, {1000, 2432}, 0, 600});
   trace.pods.push_back({"a", Role::kExecutor, {2000, 4096}, 0, 500});
@@ -258,7 +258,7 @@ namespace {
 
 TEST(Simulator, ExecutorsProvisionedWithTheirDriverBootInParallel) {
   auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
+  auto groups = DefaultNodeGroups(c).value();
   Trace trace;
   for (int a = 0; a < 5; ++a) {
     std::string app = fmt::format("app{}", a);
@@ -298,7 +298,7 @@ std::pair<PolicyResult, PolicyResult> CompareSparkplane(const Trace& trace,
                                                         const SparkplanePolicyOptions& a,
                                                         const SparkplanePolicyOptions& b) {
   auto& c = testing::ReferenceCatalog();
-  auto groups = DefaultNodeGroups(c);
+  auto groups = DefaultNodeGroups(c).value();
   SimOptions o = FastOptions(1);
   o.interruption_rate_scale = 0;
   auto policy_a = MakeSparkplanePolicy(c, groups, a);
