@@ -21,10 +21,7 @@ class Server:
             url_file.unlink()
         self.proc = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(self.data_dir),
                                       *extra], stdout=self.log, stderr=subprocess.STDOUT)
-        for _ in range(300):
-            if url_file.exists() or self.proc.poll() is not None:
-                break
-            time.sleep(0.05)
+        wait_until(lambda: url_file.exists() or self.proc.poll() is not None, "the server to start", seconds=60)
         assert url_file.exists(), "server did not start"
         self.url = url_file.read_text().strip()
         self.token = (self.data_dir / "admin-token").read_text().strip()
@@ -48,11 +45,15 @@ class Server:
 
     def wait_state(self, app_id, states, seconds=240):
         state = None
-        for _ in range(seconds * 4):
+
+        def reached():
+            nonlocal state
             state = self.app(app_id)["appState"]
-            if state in states:
-                return state
-            time.sleep(0.25)
+            return state in states
+        try:
+            wait_until(reached, f"{app_id} to reach {states}", seconds=seconds, poll=0.25)
+        except AssertionError:
+            pass  # the caller's assertion shows the state it ended in
         return state
 
     def kill9(self):
@@ -65,6 +66,14 @@ class Server:
             self.proc.send_signal(signal.SIGTERM)
             self.proc.wait(timeout=60)
         self.log.close()
+
+
+def wait_until(predicate, what, seconds=120, poll=0.05):
+    """Polls `predicate` until it is true; fails the test naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out after {seconds} s waiting for {what}"
+        time.sleep(poll)
 
 
 @pytest.fixture

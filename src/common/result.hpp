@@ -36,9 +36,14 @@ struct Error {
   std::vector<std::string> field_paths;  // JSON paths of the offending fields, if any
 };
 
+// [[nodiscard]]: a failure cannot be dropped by accident; `std::ignore = f();` says on purpose.
 template <class T>
-using Result = tl::expected<T, Error>;
-using Status = tl::expected<void, Error>;
+class [[nodiscard]] Result : public tl::expected<T, Error> {
+ public:
+  using tl::expected<T, Error>::expected;
+  Result(tl::expected<T, Error> other) : tl::expected<T, Error>(std::move(other)) {}  // NOLINT
+};
+using Status = Result<void>;
 
 inline tl::unexpected<Error> Fail(ErrorCode code, std::string message,
                                   std::vector<std::string> field_paths = {}) {

@@ -15,6 +15,7 @@
 #include "control/submission.hpp"
 #include "control/issues.hpp"
 #include "runtime/driver_wrapper.hpp"
+#include "runtime/spark_install.hpp"
 #include "runtime/spark_submit.hpp"
 
 namespace sparkplane::control {
@@ -66,6 +67,11 @@ std::string ExtractErrorLines(const std::string& tail) {
       if (l.find("Exception") != l.npos || l.find("Error") != l.npos) {
         // Walk back to the first line of this error block.
         while (i > 0 && (lines[i - 1].find("Exception") != l.npos || lines[i - 1].find("Error") != l.npos)) --i;
+        // The JVM says why it could not start on the lines before its "Error:" lines
+        // ("Invalid maximum heap size: -Xmx4 GB", "Unrecognized VM option ...").
+        if (lines[i].starts_with("Error: Could not create the Java Virtual Machine")) {
+          for (int before = 0; before < 3 && i > 0 && !lines[i - 1].empty(); ++before) --i;
+        }
         start = i;
         take = 20;
         break;
@@ -85,7 +91,15 @@ AppService::AppService(store::Store& store, AppServiceOptions options)
     : store_(store),
       options_(std::move(options)),
       catalog_(std::make_shared<eventlog::Catalog>()),
-      observer_(store, catalog_) {}
+      observer_(store, catalog_, *options_.clock) {
+  if (auto version = runtime::SparkVersionAt(options_.spark_home)) spark_versions_.push_back(*version);
+  config_keys_ = SparkConfigKeys::Load(options_.spark_home);
+  if (!config_keys_) {
+    spdlog::warn("no configuration key list in {}: unknown sparkConf keys will not be reported (run "
+                 "scripts/setup.sh, or scripts/spark_config_keys.py SPARK_HOME)",
+                 options_.spark_home.string());
+  }
+}
 
 AppService::~AppService() { Shutdown(); }
 
@@ -165,7 +179,7 @@ void AppService::ForwardKillRequests() {
 }
 
 void AppService::EnforceTimeouts() {
-  int64_t now = NowMillis();
+  int64_t now = options_.clock->NowMillis();
   std::vector<std::pair<std::string, pid_t>> expired;
   {
     std::lock_guard lock(mutex_);
@@ -179,11 +193,17 @@ void AppService::EnforceTimeouts() {
     }
   }
   for (auto& [app_id, pid] : expired) {
-    auto app = store_.GetApp(app_id);
-    if (!app) continue;
     std::string why = fmt::format("{}the app exceeded its timeout (policy KILL)", kTimedOutPrefix);
-    (void)store_.TransitionApp(app_id, {.to = AppState::kRunning, .from = AppState::kRunning, .at = now,
-                                        .kill_requested_at = now, .error_message = why});
+    auto marked = store_.TransitionApp(app_id, {.to = AppState::kRunning, .from = AppState::kRunning, .at = now,
+                                                .kill_requested_at = now, .error_message = why});
+    if (!marked) {
+      // Without the mark its end would read as a plain kill: try again on the next pass.
+      spdlog::error("cannot record the timeout of app {}: {}; retrying", app_id, marked.error().message);
+      std::lock_guard lock(mutex_);
+      deadlines_[app_id] = now;
+      continue;
+    }
+    if (!*marked) continue;  // it ended meanwhile
     spdlog::warn("app {} timed out; killing it", app_id);
     supervisor_.Terminate(pid, options_.kill_grace);
   }
@@ -209,10 +229,12 @@ Result<AppRecord> AppService::Submit(const std::string& cluster_id, const json::
         return config;
       },
       .file_exists = [](const std::string& path) { return fs::is_regular_file(path); }};
-  auto plan = PlanSubmission(body, lookups, {options_.spark_home, options_.data_dir, options_.max_local_cores});
+  auto plan = PlanSubmission(body, lookups,
+                             {options_.spark_home, options_.data_dir, options_.max_local_cores, spark_versions_,
+                              config_keys_ ? &*config_keys_ : nullptr});
   if (!plan) return tl::unexpected(plan.error());
 
-  int64_t now = NowMillis();
+  int64_t now = options_.clock->NowMillis();
   AppRecord app;
   app.id = plan->app_id;
   app.internal_id = NewUuid4();
@@ -228,6 +250,7 @@ Result<AppRecord> AppService::Submit(const std::string& cluster_id, const json::
   app.config_sources_json = json::serialize(plan->merged.sources);
   app.app_dir = (options_.data_dir / "apps" / app.id).string();
   app.config_template_id = plan->template_id;
+  app.issues_json = json::serialize(ConfigIssues(plan->warnings));
   SPARKPLANE_TRY(store_.InsertApp(app));
   wake_.notify_all();
   return app;
@@ -257,7 +280,7 @@ Result<std::filesystem::path> AppService::DriverLogPath(const std::string& clust
 Result<AppRecord> AppService::Kill(const std::string& cluster_id, const std::string& app_id) {
   auto app = Get(cluster_id, app_id);
   if (!app) return app;
-  int64_t now = NowMillis();
+  int64_t now = options_.clock->NowMillis();
   if (app->state == AppState::kPending) {
     auto cancelled = store_.TransitionApp(app_id, {.to = AppState::kKilled, .from = AppState::kPending,
                                                    .at = now, .ended_at = now, .kill_requested_at = now,
@@ -301,6 +324,7 @@ void AppService::LaunchLoop() {
       if (++ticks % 5 == 0) observer_.PollAll();
     }
     lock.lock();
+    ++launch_passes_;
     if (!leading) {
       wake_.wait_for(lock, kLoopTick);
       continue;
@@ -322,10 +346,12 @@ void AppService::LaunchLoop() {
 
 void AppService::Launch(const AppRecord& app) {
   auto fail = [&](const std::string& why) {
-    int64_t now = NowMillis();
-    (void)store_.TransitionApp(app.id, {.to = AppState::kFailed, .at = now, .ended_at = now,
-                                        .error_message = why, .reason = "launch failed"});
+    int64_t now = options_.clock->NowMillis();
+    auto failed = store_.TransitionApp(app.id, {.to = AppState::kFailed, .from = AppState::kPending, .at = now,
+                                                .ended_at = now, .error_message = why, .reason = "launch failed"});
     spdlog::warn("app {} failed to launch: {}", app.id, why);
+    // It stays PENDING and the next pass tries again.
+    if (!failed) spdlog::error("cannot record the failed launch of app {}: {}", app.id, failed.error().message);
   };
   std::error_code ec;
   std::filesystem::path dir = app.app_dir;
@@ -334,12 +360,13 @@ void AppService::Launch(const AppRecord& app) {
   json::error_code parse_error;
   auto config = json::parse(app.config_json, parse_error);
   if (parse_error || !config.is_object()) return fail("stored config is not a JSON object");
-  int64_t now = NowMillis();
+  int64_t now = options_.clock->NowMillis();
   if (auto deadline = TimeoutDeadline(config.as_object(), app.created_at); deadline && *deadline <= now) {
-    (void)store_.TransitionApp(app.id, {.to = AppState::kTimedOut, .from = AppState::kPending, .at = now,
-                                        .ended_at = now,
-                                        .error_message = std::string(kTimedOutPrefix) + "the timeout passed while the app was queued",
-                                        .reason = "timeout"});
+    auto timed_out = store_.TransitionApp(
+        app.id, {.to = AppState::kTimedOut, .from = AppState::kPending, .at = now, .ended_at = now,
+                 .error_message = std::string(kTimedOutPrefix) + "the timeout passed while the app was queued",
+                 .reason = "timeout"});
+    if (!timed_out) spdlog::error("cannot record the timeout of app {}: {}", app.id, timed_out.error().message);
     return;
   }
   runtime::LocalSubmitContext context{options_.spark_home, dir, app.id, options_.max_local_cores};
@@ -361,7 +388,7 @@ void AppService::Launch(const AppRecord& app) {
   Track(app, started->pid);
   catalog_->AddDirectory(dir / "eventlog");
   observer_.Watch(app);
-  now = NowMillis();
+  now = options_.clock->NowMillis();
   auto moved = store_.TransitionApp(app.id, {.to = AppState::kRunning, .from = AppState::kPending, .at = now,
                                              .started_at = now, .pid = started->pid,
                                              .pid_start_ticks = started->start_ticks,
@@ -377,7 +404,7 @@ void AppService::OnDriverExit(const std::string& app_id, int exit_code) {
     std::lock_guard lock(mutex_);
     shutting_down = stopping_;
   }
-  int64_t now = NowMillis();
+  int64_t now = options_.clock->NowMillis();
   AppTransition t{.at = now, .ended_at = now, .cores = 0};
   if (exit_code >= 0) t.exit_code = exit_code;
   auto app = store_.GetApp(app_id);
@@ -385,7 +412,8 @@ void AppService::OnDriverExit(const std::string& app_id, int exit_code) {
   std::string log_tail;
   if (app) {
     log_tail = ReadTail(fs::path(app->app_dir) / "driver.log", 32u << 20);
-    issues = ExtractIssues(log_tail);
+    issues = KeptConfigIssues(app->issues_json);
+    for (auto& issue : ExtractIssues(log_tail)) issues.push_back(std::move(issue));
     t.issues_json = json::serialize(issues);
     t.metrics_json = observer_.Finish(*app);
   }

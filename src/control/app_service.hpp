@@ -9,13 +9,16 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include <boost/json/value.hpp>
 
+#include "common/clock.hpp"
 #include "common/result.hpp"
+#include "control/spark_conf_check.hpp"
 #include "control/spark_observer.hpp"
 #include "control/submission.hpp"
 #include "eventlog/catalog.hpp"
@@ -34,6 +37,7 @@ struct AppServiceOptions {
   // The sparkplane binary, whose `driver-wrapper` records each driver's exit status so a
   // restarted server can re-adopt running drivers. Empty: drivers run unwrapped.
   std::string launcher;
+  Clock* clock = &SystemClock();  // creation ages, timeouts and state times; not owned
 };
 
 class AppService {
@@ -51,6 +55,9 @@ class AppService {
   void Shutdown();
   // While paused, submissions are accepted but nothing is launched (benchmarks, maintenance).
   void SetLaunchingPaused(bool paused);
+  // Passes the launch loop has completed (each one enforces timeouts and launches what fits);
+  // lets a caller wait for "the loop has looked at this" instead of for a while.
+  uint64_t launch_passes() const { return launch_passes_.load(); }
 
   // `body` is the POST /cluster/{c}/app JSON. Returns the stored PENDING app.
   Result<store::AppRecord> Submit(const std::string& cluster_id, const boost::json::value& body);
@@ -77,6 +84,8 @@ class AppService {
 
   store::Store& store_;
   AppServiceOptions options_;
+  std::vector<std::string> spark_versions_;        // of options_.spark_home
+  std::optional<SparkConfigKeys> config_keys_;     // its configuration keys, when listed
   std::shared_ptr<eventlog::Catalog> catalog_;
   SparkObserver observer_;
   runtime::ProcessSupervisor supervisor_;
@@ -87,6 +96,7 @@ class AppService {
   std::map<std::string, int64_t> deadlines_;  // app id → epoch millis of its timeout
   bool stopping_ = false;
   bool paused_ = false;
+  std::atomic<uint64_t> launch_passes_{0};
   std::thread loop_;
 };
 

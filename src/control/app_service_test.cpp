@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "common/util.hpp"
+#include "common/wait.hpp"
 
 namespace sparkplane::control {
 namespace {
@@ -33,6 +34,7 @@ class AppServiceTest : public ::testing::Test {
     ASSERT_TRUE(store_->InsertCluster({"osc-00000001", "AVAILABLE", "local", 1, 1}).has_value());
     AppServiceOptions options{dir_ / "data", dir_ / "spark", "/usr/bin/python3", 1, 2,
                               std::chrono::milliseconds(500)};
+    options.clock = &clock_;
     service_ = std::make_unique<AppService>(*store_, options);
     service_->Start();
   }
@@ -47,15 +49,17 @@ class AppServiceTest : public ::testing::Test {
                                            {"arguments", json::array{sleep_s, exit_code}}}}};
     return service_->Submit("osc-00000001", body);
   }
-  AppState WaitFor(const std::string& id, std::function<bool(AppState)> done, int seconds = 20) {
+  AppState WaitFor(const std::string& id, std::function<bool(AppState)> done, int seconds = 60) {
     AppState s = AppState::kPending;
-    for (int i = 0; i < seconds * 20; ++i) {
-      s = service_->Get("osc-00000001", id)->state;
-      if (done(s)) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    WaitUntil([&] { return done(s = service_->Get("osc-00000001", id)->state); }, std::chrono::seconds(seconds));
     return s;
   }
+  // Waits until the launch loop has made `n` more full passes (each looks at every app).
+  void WaitForLaunchPasses(uint64_t n) {
+    uint64_t target = service_->launch_passes() + n;
+    ASSERT_TRUE(WaitUntil([&] { return service_->launch_passes() >= target; }));
+  }
+  ManualClock clock_{NowMillis()};
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<AppService> service_;
@@ -79,7 +83,7 @@ TEST_F(AppServiceTest, QueueHonoursConcurrencyAndKillsPendingAndRunning) {
   ASSERT_TRUE(Submit("long", "60", "0").has_value());
   ASSERT_TRUE(Submit("queued", "0", "0").has_value());
   EXPECT_EQ(WaitFor("long", [](AppState s) { return s == AppState::kRunning; }), AppState::kRunning);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  WaitForLaunchPasses(2);
   EXPECT_EQ(service_->Get("osc-00000001", "queued")->state, AppState::kPending) << "only 1 may run";
   auto killed_pending = service_->Kill("osc-00000001", "queued");
   ASSERT_TRUE(killed_pending.has_value());
@@ -139,16 +143,17 @@ TEST_F(AppServiceTest, LoggedErrorsMakeCompletedWithWarnings) {
   EXPECT_EQ(issues.at(0).at("abstract"), "logged, not fatal");
 }
 
-// Apps are stored directly with a creation time in the past so a one-minute timeout expires now.
+// Apps are stored directly with a creation time in the past; the injected clock then moves past
+// the running one's deadline only once it runs, however slowly the launcher starts it.
 TEST_F(AppServiceTest, TimeoutsKillRunningAndQueuedApps) {
   auto submitted = Submit("slow", "60", "0");
   ASSERT_TRUE(submitted.has_value());
-  service_->Kill("osc-00000001", "slow");
-  for (auto [id, age_ms] : {std::pair{"expired-in-queue", 120000}, {"expires-while-running", 59000}}) {
+  ASSERT_TRUE(service_->Kill("osc-00000001", "slow").has_value());
+  for (auto [id, age_ms] : {std::pair{"expired-in-queue", 120000}, {"expires-while-running", 50000}}) {
     store::AppRecord app = *submitted;
     app.id = id;
     app.state = AppState::kPending;
-    app.created_at = NowMillis() - age_ms;
+    app.created_at = clock_.NowMillis() - age_ms;
     app.app_dir = (dir_ / "data" / "apps" / id).string();
     auto config = json::parse(app.config_json).as_object();
     config["timeout"] = {{"minutes", 1}, {"policy", "KILL"}};
@@ -156,6 +161,12 @@ TEST_F(AppServiceTest, TimeoutsKillRunningAndQueuedApps) {
     ASSERT_TRUE(store_->InsertApp(app).has_value());
   }
   EXPECT_EQ(WaitFor("expired-in-queue", store::IsTerminal), AppState::kTimedOut);
+  EXPECT_EQ(WaitFor("expires-while-running", [](AppState s) { return s != AppState::kPending; }),
+            AppState::kRunning);
+  WaitForLaunchPasses(2);
+  EXPECT_EQ(service_->Get("osc-00000001", "expires-while-running")->state, AppState::kRunning)
+      << "10 s before its deadline";
+  clock_.Advance(std::chrono::seconds(11));
   EXPECT_EQ(WaitFor("expires-while-running", store::IsTerminal), AppState::kTimedOut);
   auto app = service_->Get("osc-00000001", "expires-while-running").value();
   EXPECT_GT(app.started_at, 0);
@@ -168,6 +179,19 @@ TEST(DeriveJobIdTest, StableSlugs) {
   EXPECT_EQ(DeriveJobId("/a/My_Job.py", "").substr(0, 7), "my-job-");
   EXPECT_EQ(DeriveJobId("/a/x.jar", "org.apache.spark.examples.SparkPi").substr(0, 8), "sparkpi-");
   EXPECT_EQ(DeriveJobId("/a/___.py", "").substr(0, 4), "app-");
+}
+
+// The JVM's own reason used to be cut off, leaving only "Could not create the Java Virtual Machine".
+TEST(ExtractErrorLinesTest, JvmStartFailureKeepsTheLineThatExplainsIt) {
+  EXPECT_EQ(ExtractErrorLines("26/12/08 INFO launching\nInvalid maximum heap size: -Xmx4 GB\n"
+                              "Error: Could not create the Java Virtual Machine.\n"
+                              "Error: A fatal exception has occurred. Program will exit.\n"),
+            "26/12/08 INFO launching\nInvalid maximum heap size: -Xmx4 GB\n"
+            "Error: Could not create the Java Virtual Machine.\n"
+            "Error: A fatal exception has occurred. Program will exit.\n");
+  EXPECT_EQ(ExtractErrorLines("\nUnrecognized VM option 'NoSuchOption'\n"
+                              "Error: Could not create the Java Virtual Machine.\n"),
+            "Unrecognized VM option 'NoSuchOption'\nError: Could not create the Java Virtual Machine.\n");
 }
 
 TEST(ExtractErrorLinesTest, PrefersTracebackThenExceptions) {

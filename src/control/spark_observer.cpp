@@ -32,7 +32,7 @@ std::optional<std::pair<std::string, int64_t>> SparkObserver::PollOne(const std:
     w.live = std::make_unique<eventlog::LiveApp>(*log);
     catalog_->Register(w.live->log());
   }
-  auto summary = w.live->Poll();
+  auto summary = w.live->Poll(clock_.NowMillis());
   if (!summary) {
     spdlog::warn("event log of app {}: {}", app_id, summary.error().message);
     return std::nullopt;
@@ -40,7 +40,7 @@ std::optional<std::pair<std::string, int64_t>> SparkObserver::PollOne(const std:
   json::error_code ec;
   json::value metrics = json::parse(metrics_json, ec);
   if (ec || !metrics.is_object()) metrics = json::object{};
-  std::string now = FormatIsoMillis(NowMillis());
+  std::string now = FormatIsoMillis(clock_.NowMillis());
   auto& spark = metrics.as_object()["spark"];
   std::string created = spark.is_object() && spark.as_object().contains("createdAt")
                             ? std::string(spark.at("createdAt").as_string())
@@ -63,8 +63,11 @@ void SparkObserver::PollAll() {
     if (!app || store::IsTerminal(app->state)) continue;
     auto polled = PollOne(app_id, w, app->metrics_json);
     if (!polled) continue;
-    (void)store_.TransitionApp(app_id, {.to = store::AppState::kRunning, .from = store::AppState::kRunning,
-                                        .at = NowMillis(), .metrics_json = polled->first, .cores = polled->second});
+    auto stored = store_.TransitionApp(app_id, {.to = store::AppState::kRunning, .from = store::AppState::kRunning,
+                                                .at = clock_.NowMillis(), .metrics_json = polled->first,
+                                                .cores = polled->second});
+    // Metrics are cumulative: the next poll writes them again.
+    if (!stored) spdlog::warn("cannot store the live metrics of app {}: {}", app_id, stored.error().message);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/clock.hpp"
 #include "eventlog/catalog.hpp"
 #include "eventlog/live.hpp"
 #include "store/store.hpp"
@@ -16,8 +17,8 @@ namespace sparkplane::control {
 
 class SparkObserver {
  public:
-  SparkObserver(store::Store& store, std::shared_ptr<eventlog::Catalog> catalog)
-      : store_(store), catalog_(std::move(catalog)) {}
+  SparkObserver(store::Store& store, std::shared_ptr<eventlog::Catalog> catalog, Clock& clock)
+      : store_(store), catalog_(std::move(catalog)), clock_(clock) {}
 
   // Starts following the app (its log may not exist yet).
   void Watch(const store::AppRecord& app);
@@ -38,6 +39,7 @@ class SparkObserver {
 
   store::Store& store_;
   std::shared_ptr<eventlog::Catalog> catalog_;
+  Clock& clock_;
   std::mutex mutex_;
   std::map<std::string, Watched> watched_;
 };

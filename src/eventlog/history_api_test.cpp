@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -53,45 +54,91 @@ class HistoryApiTest : public ::testing::Test {
   std::unique_ptr<HistoryApi> api_;
 };
 
-// Every case of cases.tsv, compared with Spark's rules; prints the parity count.
-TEST_F(HistoryApiTest, ParityWithSparkHistoryServerExpectations) {
-  std::ifstream cases(SparkHistoryData() / "cases.tsv");
+// One History Server expectation: the expected JSON file and the URL after /api/v1/.
+struct ParityCase {
+  std::filesystem::path expected;
+  std::string url;
+};
+
+// The cases of a tab-separated file (expectation file, URL), skipping a header line if asked.
+std::vector<ParityCase> ReadCases(const std::filesystem::path& dir, bool header) {
+  std::vector<ParityCase> cases;
+  std::ifstream in(dir / "cases.tsv");
   std::string line;
-  std::getline(cases, line);  // header
-  int total = 0, passed = 0;
-  std::vector<std::string> failures;
-  while (std::getline(cases, line)) {
-    if (line.empty()) continue;
+  if (header) std::getline(in, line);
+  while (std::getline(in, line)) {
     size_t tab = line.find('\t');
-    std::string file = line.substr(0, tab), url = line.substr(tab + 1);
-    ++total;
-    net::Response r = api_->Handle(MakeRequest(url));
-    boost::system::error_code ec;
-    auto expected = boost::json::parse(Slurp(SparkHistoryData() / "expectations" / file), ec);
-    ASSERT_FALSE(ec) << file;
-    if (r.status != 200) {
-      failures.push_back(url + ": HTTP " + std::to_string(r.status) + " " + r.body);
-      continue;
-    }
-    auto actual = boost::json::parse(r.body, ec);
-    if (ec) {
-      failures.push_back(url + ": invalid JSON");
-      continue;
-    }
-    testing::ClearLastUpdated(actual);
-    std::string diff = testing::JsonDiff(actual, expected);
-    if (diff.empty()) {
-      ++passed;
-    } else {
-      failures.push_back(url + ": " + diff.substr(0, 400));
-    }
+    if (line.empty() || tab == std::string::npos) continue;
+    cases.push_back({dir / "expectations" / line.substr(0, tab), line.substr(tab + 1)});
   }
-  std::printf("PARITY %d/%d cases of cases.tsv\n", passed, total);
-  for (const auto& f : failures) std::printf("  FAIL %s\n", f.c_str());
-  RecordProperty("parity", passed);
-  EXPECT_EQ(total, 45);
-  EXPECT_EQ(passed, total);
+  return cases;
 }
+
+std::string CaseName(const ::testing::TestParamInfo<ParityCase>& info) {
+  std::string name = info.param.expected.stem().string();
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  }
+  return name;
+}
+
+// Compares the reply to `url` with the expected file by Spark's rules (HistoryServerSuite).
+void ExpectParity(HistoryApi& api, const ParityCase& c, bool ignore_last_updated) {
+  net::Response r = api.Handle(MakeRequest(c.url));
+  ASSERT_EQ(r.status, 200) << c.url << ": " << r.body;
+  boost::system::error_code ec;
+  auto expected = boost::json::parse(Slurp(c.expected), ec);
+  ASSERT_FALSE(ec) << c.expected;
+  auto actual = boost::json::parse(r.body, ec);
+  ASSERT_FALSE(ec) << c.url << ": invalid JSON";
+  if (ignore_last_updated) testing::ClearLastUpdated(actual);
+  EXPECT_EQ(testing::JsonDiff(actual, expected), "") << c.url;
+}
+
+// Each case of the shared data's cases.tsv (Spark's own HistoryServerSuite expectations).
+class SparkHistoryParityTest : public ::testing::TestWithParam<ParityCase> {
+ protected:
+  static void SetUpTestSuite() {
+    auto catalog = std::make_shared<Catalog>();
+    catalog->AddDirectory(SparkHistoryData() / "spark-events");
+    api_ = new HistoryApi(catalog);
+  }
+  static void TearDownTestSuite() {
+    delete api_;
+    api_ = nullptr;
+  }
+  static HistoryApi* api_;
+};
+HistoryApi* SparkHistoryParityTest::api_ = nullptr;
+
+TEST_P(SparkHistoryParityTest, MatchesExpectation) { ExpectParity(*api_, GetParam(), true); }
+INSTANTIATE_TEST_SUITE_P(Cases, SparkHistoryParityTest,
+                         ::testing::ValuesIn(ReadCases(SparkHistoryData(), true)), CaseName);
+
+TEST(SparkHistoryParityCount, AllFortyFiveCasesAreRead) {
+  EXPECT_EQ(ReadCases(SparkHistoryData(), true).size(), 45u);
+}
+
+// A real Spark 4.0.1 log (testdata/spark4_sql/sql_app.py: persisted RDD, cached DataFrame,
+// broadcast join, AQE) against its History Server's answers: SQL plan graphs with node metrics,
+// and storage. Compared with Spark's rules, like the cases of the shared data.
+std::filesystem::path Spark4Data() {
+  return std::filesystem::path(SPARKPLANE_SOURCE_DIR) / "src/eventlog/testdata/spark4_sql";
+}
+
+class Spark4ParityTest : public ::testing::TestWithParam<ParityCase> {};
+
+TEST_P(Spark4ParityTest, MatchesSparkHistoryServer) {
+  auto catalog = std::make_shared<Catalog>();
+  catalog->AddDirectory(Spark4Data() / "logs");
+  HistoryApi api(catalog);
+  ExpectParity(api, GetParam(), false);
+}
+INSTANTIATE_TEST_SUITE_P(Cases, Spark4ParityTest, ::testing::ValuesIn(ReadCases(Spark4Data(), false)),
+                         CaseName);
+
+TEST(Spark4ParityCount, AtLeastFiveCases) { EXPECT_GE(ReadCases(Spark4Data(), false).size(), 5u); }
+
 
 TEST_F(HistoryApiTest, ErrorsFollowSparkTexts) {
   auto r = api_->Handle(MakeRequest("applications/foobar"));
@@ -155,38 +202,6 @@ TEST_F(HistoryApiTest, LogsDownloadIsAZipOfTheRawFiles) {
   ASSERT_EQ(files.size(), 1u);
   EXPECT_EQ(files.begin()->first, "local-1430917381535_2");
   EXPECT_EQ(api_->Handle(MakeRequest("applications/nope/logs")).status, 404);
-}
-
-// A real Spark 4.0.1 log (testdata/spark4_sql/sql_app.py: persisted RDD, cached DataFrame,
-// broadcast join, AQE) against its History Server's answers: SQL plan graphs with node metrics,
-// and storage. Compared with Spark's rules, like the cases of the shared data.
-TEST(Spark4LogTest, SqlGraphsAndStorageMatchSparkHistoryServer) {
-  std::filesystem::path data =
-      std::filesystem::path(SPARKPLANE_SOURCE_DIR) / "src/eventlog/testdata/spark4_sql";
-  auto catalog = std::make_shared<Catalog>();
-  catalog->AddDirectory(data / "logs");
-  HistoryApi api(catalog);
-  std::ifstream cases(data / "cases.tsv");
-  std::string line;
-  int total = 0, passed = 0;
-  while (std::getline(cases, line)) {
-    if (line.empty()) continue;
-    size_t tab = line.find('\t');
-    std::string file = line.substr(0, tab), url = line.substr(tab + 1);
-    ++total;
-    net::Response r = api.Handle(MakeRequest(url));
-    ASSERT_EQ(r.status, 200) << url << ": " << r.body;
-    boost::system::error_code ec;
-    auto expected = boost::json::parse(Slurp(data / "expectations" / file), ec);
-    ASSERT_FALSE(ec) << file;
-    auto actual = boost::json::parse(r.body, ec);
-    ASSERT_FALSE(ec) << url;
-    std::string diff = testing::JsonDiff(actual, expected);
-    EXPECT_EQ(diff, "") << url;
-    if (diff.empty()) ++passed;
-  }
-  std::printf("SPARK4 %d/%d cases of testdata/spark4_sql\n", passed, total);
-  EXPECT_GE(total, 5);
 }
 
 // A Spark 3 log with 960 more task lines before its end: each TaskEnd's accumulables in one of

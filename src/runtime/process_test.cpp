@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "common/util.hpp"
+#include "common/wait.hpp"
 
 namespace sparkplane::runtime {
 namespace {
@@ -51,28 +52,33 @@ TEST_F(ProcessTest, TerminateKillsTheWholeGroupEvenIfTermIsIgnored) {
                          {}, dir_, dir_ / "log"},
                         [&](int code) { exited.set_value(code); });
   ASSERT_TRUE(info.has_value());
-  for (int i = 0; i < 100 && !std::filesystem::exists(dir_ / "grandchild"); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  pid_t grandchild = std::stoi(ReadFile(dir_ / "grandchild").value());
+  // The pid line is written after the trap is set, so once it is whole the child ignores TERM.
+  auto pid_line = [&] { return ReadFile(dir_ / "grandchild").value_or(""); };
+  ASSERT_TRUE(WaitUntil([&] { return pid_line().ends_with("\n"); }, std::chrono::seconds(20)));
+  pid_t grandchild = std::stoi(pid_line());
   EXPECT_GT(ProcessStartTicks(info->pid), 0);
   sup.Terminate(info->pid, std::chrono::milliseconds(300));
   auto fut = exited.get_future();
   ASSERT_EQ(fut.wait_for(std::chrono::seconds(10)), std::future_status::ready);
   EXPECT_EQ(fut.get(), 128 + SIGKILL);
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_EQ(ProcessStartTicks(grandchild), 0) << "grandchild survived";
+  EXPECT_TRUE(WaitUntil([&] { return ProcessStartTicks(grandchild) == 0; }, std::chrono::seconds(10)))
+      << "grandchild survived";
   EXPECT_EQ(sup.running(), 0u);
 }
 
 TEST_F(ProcessTest, MissingBinaryIsAnError) {
   ProcessSupervisor sup;
-  auto info = sup.Spawn({{"/nonexistent/bin"}, {}, dir_, dir_ / "log"}, nullptr);
+  std::promise<int> exited;
+  auto info = sup.Spawn({{"/nonexistent/bin"}, {}, dir_, dir_ / "log"},
+                        [&](int code) { exited.set_value(code); });
   // posix_spawn may report exec failure either at spawn time or as exit code 127.
   if (info.has_value()) {
-    sup.TerminateAll(std::chrono::milliseconds(100));
+    auto fut = exited.get_future();
+    ASSERT_EQ(fut.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+    EXPECT_EQ(fut.get(), 127);
   } else {
     EXPECT_EQ(info.error().code, ErrorCode::kIo);
+    EXPECT_NE(info.error().message.find("/nonexistent/bin"), std::string::npos) << info.error().message;
   }
 }
 

@@ -22,12 +22,11 @@ namespace sparkplane::store {
 namespace {
 
 constexpr int kReadConnections = 4;  // WAL readers beside the one writer connection
-constexpr auto kCheckpointInterval = std::chrono::milliseconds(250);
 constexpr size_t kAppCacheSize = 4096;  // apps kept by GetApp; cleared when full
 
 class SqliteStore final : public Store {
  public:
-  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+  SqliteStore(Db db, SqliteOptions options) : db_(std::move(db)), options_(options) {}
 
   ~SqliteStore() override {
     {
@@ -501,7 +500,7 @@ class SqliteStore final : public Store {
 
   void CheckpointLoop(Db& db) {
     std::unique_lock lock(checkpoint_mutex_);
-    while (!checkpoint_wake_.wait_for(lock, kCheckpointInterval, [&] { return stopping_; })) {
+    while (!checkpoint_wake_.wait_for(lock, options_.checkpoint_interval, [&] { return stopping_; })) {
       lock.unlock();
       db.CheckpointPassive();  // busy or nothing to copy: fine, the next round retries
       lock.lock();
@@ -534,6 +533,7 @@ class SqliteStore final : public Store {
   std::shared_mutex app_cache_mutex_;
   std::unordered_map<std::string, AppRecord> app_cache_;
   uint64_t app_cache_generation_ = 0;  // bumped by every app write; guarded by app_cache_mutex_
+  SqliteOptions options_;
   std::mutex checkpoint_mutex_;
   std::condition_variable checkpoint_wake_;
   bool stopping_ = false;  // guarded by checkpoint_mutex_
@@ -542,10 +542,10 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, SqliteOptions options) {
   auto db = Db::Open(path);
   if (!db) return tl::unexpected(db.error());
-  auto store = std::make_unique<SqliteStore>(std::move(*db));
+  auto store = std::make_unique<SqliteStore>(std::move(*db), options);
   if (auto st = store->Migrate(); !st) return tl::unexpected(st.error());
   if (auto st = store->OpenHelpers(path, kReadConnections); !st) return tl::unexpected(st.error());
   return std::unique_ptr<Store>(std::move(store));

@@ -2,6 +2,8 @@
 // All methods are thread-safe; every multi-row write is one transaction.
 #pragma once
 
+#include <chrono>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -95,8 +97,13 @@ class Store {
   virtual Result<bool> HoldsSchedulerLease() = 0;
 };
 
+struct SqliteOptions {
+  // How often a background thread copies the WAL into the database file (commits never do).
+  std::chrono::milliseconds checkpoint_interval{250};
+};
+
 // Opens (creating if needed) the SQLite database at `path` in WAL mode and migrates it.
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, SqliteOptions options = {});
 // Connects to PostgreSQL at `url` (postgresql://user@host:port/db?... or key=value) and migrates.
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url);
 // The store a server is configured with: `url` postgresql:// (or postgres://), or, when empty,

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "common/util.hpp"
+#include "common/wait.hpp"
 
 namespace sparkplane::store {
 namespace {
@@ -401,12 +402,8 @@ TEST_P(StoreTest, SchedulerLeaseIsExclusiveAndPassesOn) {
   EXPECT_TRUE((*first)->HoldsSchedulerLease().value()) << "holding is stable";
   EXPECT_FALSE((*second)->HoldsSchedulerLease().value());
   first->reset();  // the holder goes away
-  bool taken = false;
-  for (int i = 0; i < 100 && !taken; ++i) {
-    taken = (*second)->HoldsSchedulerLease().value();
-    if (!taken) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_TRUE(taken) << "the lease did not pass on within 5 s";
+  EXPECT_TRUE(WaitUntil([&] { return (*second)->HoldsSchedulerLease().value(); }, std::chrono::seconds(30)))
+      << "the lease did not pass on";
 }
 
 // The server ends every session of a store (as on a restart or failover): the holder reports
@@ -435,12 +432,8 @@ TEST_P(StoreTest, LostSessionsLoseTheLeaseAndReconnect) {
   ASSERT_TRUE(waiting.has_value()) << waiting.error().message;
   EXPECT_FALSE(*waiting);
   second->reset();
-  bool taken = false;
-  for (int i = 0; i < 100 && !taken; ++i) {
-    taken = (*first)->HoldsSchedulerLease().value_or(false);
-    if (!taken) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  EXPECT_TRUE(taken) << "the lease did not come back within 5 s";
+  EXPECT_TRUE(WaitUntil([&] { return (*first)->HoldsSchedulerLease().value_or(false); }, std::chrono::seconds(30)))
+      << "the lease did not come back";
 }
 
 // Replicas starting at once on an empty schema: the advisory lock lets exactly one migrate.
@@ -512,27 +505,32 @@ TEST(SqliteStoreTest, CorruptFileIsAnError) {
   ASSERT_FALSE(opened.has_value());
 }
 
-// Commits never checkpoint; a background thread copies the WAL into the database file.
+// Commits never checkpoint; a background thread copies the WAL into the database file. With the
+// checkpointer held off (an hour's interval) 300 commits leave the file as it was; with a short
+// one the file grows without another commit.
 TEST(SqliteStoreTest, CheckpointsRunInTheBackground) {
   auto dir = std::filesystem::temp_directory_path() / ("sp-store-" + RandomHex(8));
   std::filesystem::create_directories(dir);
   auto path = dir / "db.sqlite";
   {
-    auto store = OpenSqliteStore(path.string());
+    auto store = OpenSqliteStore(path.string(), {.checkpoint_interval = std::chrono::hours(1)});
     ASSERT_TRUE(store.has_value()) << store.error().message;
     ASSERT_TRUE((*store)->InsertCluster({"osc-1", "AVAILABLE", "local", 1, 1}).has_value());
-    std::this_thread::sleep_for(std::chrono::milliseconds(600));  // the schema is checkpointed
     auto size_before = std::filesystem::file_size(path);
     for (int i = 0; i < 300; ++i) {
       ASSERT_TRUE((*store)->InsertApp(MakeApp(fmt::format("ckpt-{}", i), i)).has_value());
     }
     EXPECT_EQ(std::filesystem::file_size(path), size_before);  // everything is still in the WAL
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (std::filesystem::file_size(path) == size_before && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  {
+    auto size_before = std::filesystem::file_size(path);  // closing checkpointed the rest
+    auto store = OpenSqliteStore(path.string(), {.checkpoint_interval = std::chrono::milliseconds(20)});
+    ASSERT_TRUE(store.has_value()) << store.error().message;
+    for (int i = 300; i < 600; ++i) {
+      ASSERT_TRUE((*store)->InsertApp(MakeApp(fmt::format("ckpt-{}", i), i)).has_value());
     }
-    EXPECT_GT(std::filesystem::file_size(path), size_before);
-    EXPECT_EQ((*store)->CountApps({}).value(), 300);
+    EXPECT_TRUE(WaitUntil([&] { return std::filesystem::file_size(path) > size_before; }, std::chrono::seconds(30)));
+    EXPECT_EQ((*store)->CountApps({}).value(), 600);
   }
   std::filesystem::remove_all(dir);
 }

