@@ -45,6 +45,12 @@ if [[ ! -f "$stamp" ]]; then
   touch "$stamp"
 fi
 
+# The configuration keys this Spark knows, for "not a Spark configuration key" warnings.
+pyspark_home=$("$venv/bin/python" -c 'import os, pyspark; print(os.path.dirname(pyspark.__file__))')
+if [[ ! -s "$pyspark_home/sparkplane-config-keys.txt" ]]; then
+  "$venv/bin/python" "$root/scripts/spark_config_keys.py" "$pyspark_home"
+fi
+
 if (( want_test )); then
   tstamp="$venv/.sparkplane-test-$AIRFLOW_VERSION-$PROVIDER_VERSION-$SCHEMATHESIS_VERSION"
   if [[ ! -f "$tstamp" ]]; then

@@ -14,6 +14,7 @@
 #include "api/envelope.hpp"
 #include "api/list_params.hpp"
 #include "control/cluster_stats.hpp"
+#include "control/issues.hpp"
 #include "api/tokens.hpp"
 #include "common/util.hpp"
 #include "eventlog/zip_stream.hpp"
@@ -324,7 +325,12 @@ void ApiHandler::AddAppRoutes() {
       auto app = apps_.Submit(p[0], *body);
       if (!app) return tl::unexpected(app.error());
       spdlog::info("app {} submitted (job {})", app->id, app->job_id);
-      return AppToJson(*app, AppView::kDetailed);
+      json::object reply = AppToJson(*app, AppView::kDetailed);
+      // What was accepted but looks wrong (e.g. a misspelt Spark key), also on the app's issues.
+      json::array warnings;
+      for (auto& issue : control::KeptConfigIssues(app->issues_json)) warnings.push_back(issue.at("abstract"));
+      if (!warnings.empty()) reply["warnings"] = std::move(warnings);
+      return reply;
     });
   });
   ocean_.Add("GET", "cluster/{c}/app/{a}", [this](const net::Request& req, const PathParams& p) {

@@ -1,14 +1,17 @@
 // The real server on 127.0.0.1:0 with a temporary data folder, running real Spark from the
 // project's venv, driven over HTTP with the real client.
 #include <dirent.h>
+#include <unistd.h>
 
 #include <thread>
 
 #include <boost/json.hpp>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "api/server.hpp"
 #include "common/util.hpp"
+#include "common/wait.hpp"
 #include "net/http.hpp"
 #include "runtime/process.hpp"
 
@@ -73,11 +76,10 @@ class ApiITest : public ::testing::Test {
   }
   std::string WaitFor(const std::string& id, std::vector<std::string> states, int seconds = 240) {
     std::string state;
-    for (int i = 0; i < seconds * 4; ++i) {
+    WaitUntil([&] {
       state = std::string(GetApp(id).at("appState").as_string());
-      if (std::find(states.begin(), states.end(), state) != states.end()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(250));
-    }
+      return std::find(states.begin(), states.end(), state) != states.end();
+    }, std::chrono::seconds(seconds), std::chrono::milliseconds(100));
     return state;
   }
   // Live processes (zombies excluded) whose command line mentions `needle`.
@@ -139,6 +141,10 @@ TEST_F(ApiITest, PySparkPiCompletesWithLogAndEventLog) {
   auto stages = Call("GET", "/api/v1/applications/" + spark_app_id + "/stages");
   ASSERT_EQ(stages.status, 200) << stages.body;
   EXPECT_FALSE(json::parse(stages.body).as_array().empty());
+  auto by_our_id = Call("GET", "/api/v1/applications/pi-1/stages");
+  EXPECT_EQ(by_our_id.status, 200) << "sparkplane's app id works as well as Spark's";
+  EXPECT_EQ(by_our_id.body, stages.body);
+  EXPECT_EQ(json::parse(Call("GET", "/api/v1/applications/pi-1").body).at("id").as_string(), spark_app_id);
   EXPECT_EQ(Call("GET", "/api/v1/applications", "", "wrong").status, 401);
 
   // Issues, kube-event lines and archives.
@@ -171,18 +177,17 @@ TEST_F(ApiITest, KilledLongAppLeavesNoSparkProcess) {
   EXPECT_EQ(WaitFor("long-1", {"RUNNING"}), "RUNNING");
   EXPECT_EQ(Call("GET", AppPath("long-1") + "/log/archive").status, 409) << "no archive while running";
   // Wait until the driver is really working, then kill it.
-  for (int i = 0; i < 240; ++i) {
-    if (Call("GET", AppPath("long-1") + "/log/live", "{}").body.find("long app started") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(250));
-  }
+  ASSERT_TRUE(WaitUntil([&] {
+    return Call("GET", AppPath("long-1") + "/log/live", "{}").body.find("long app started") != std::string::npos;
+  }, std::chrono::seconds(240), std::chrono::milliseconds(100)));
   std::string marker = (data_ / "apps" / "long-1").string();
   EXPECT_GT(ProcessesMentioning(marker), 0);
   auto killed = Call("DELETE", AppPath("long-1"), "{}");
   EXPECT_EQ(killed.status, 200);
   EXPECT_EQ(WaitFor("long-1", {"KILLED", "FAILED", "COMPLETED"}), "KILLED");
   EXPECT_TRUE(GetApp("long-1").contains("killRequestedAt"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  EXPECT_EQ(ProcessesMentioning(marker), 0) << "a Spark process survived the kill";
+  EXPECT_TRUE(WaitUntil([&] { return ProcessesMentioning(marker) == 0; }, std::chrono::seconds(10)))
+      << "a Spark process survived the kill";
   EXPECT_EQ(ProcessesMentioning("long-1"), 0);
 }
 
@@ -214,6 +219,21 @@ TEST_F(ApiITest, BadInputGetsA4xxEnvelope) {
   EXPECT_EQ(Call("POST", AppPath(), R"({"jobId":"Bad_Id"})").status, 400);
   EXPECT_EQ(Call("POST", AppPath(), R"({"jobId":"j","appId":"../../etc"})").status, 400);
   EXPECT_EQ(Call("POST", AppPath(), R"({"jobId":"j","configOverrides":{"driver":{"memory":"8.5q"}}})").status, 400);
+  std::string pi_file = (kSource / "examples/python/pi.py").string();
+  auto with = [&](std::string_view spec_json) {
+    auto spec = json::parse(spec_json).as_object();
+    spec["mainApplicationFile"] = pi_file;
+    return Call("POST", AppPath(), json::serialize(json::object{{"jobId", "j"}, {"configOverrides", spec}}));
+  };
+  auto version = with(R"({"sparkVersion":"2.4"})");
+  EXPECT_EQ(version.status, 400);
+  EXPECT_NE(version.body.find("Spark '2.4' is not installed here; installed: 4.0"), std::string::npos) << version.body;
+  auto master = with(R"({"sparkConf":{"spark.master":"yarn"}})");
+  EXPECT_EQ(master.status, 400);
+  EXPECT_NE(master.body.find("configOverrides.sparkConf.spark.master"), std::string::npos) << master.body;
+  auto spaced = with(R"({"sparkConf":{"spark.driver.memory":"4 GB"}})");
+  EXPECT_EQ(spaced.status, 400);
+  EXPECT_NE(spaced.body.find("'4 GB' is not a size Spark reads"), std::string::npos) << spaced.body;
   auto traversal = Call("GET", AppPath("..%2F..%2Fadmin-token") + "/log/live");
   EXPECT_GE(traversal.status, 400);
   EXPECT_LT(traversal.status, 500);
@@ -238,14 +258,16 @@ TEST_F(ApiITest, BadInputGetsA4xxEnvelope) {
   Call("DELETE", AppPath("dup"), "{}");
 }
 
-// Template → job config → platform defaults → overrides, with the source of every key.
+// Platform defaults → template → job config → overrides, with the source of every key.
 TEST_F(ApiITest, TemplatesJobConfigsAndPrecedence) {
-  server_->Stop();  // restart with launching paused: these apps need not run
+  server_.reset();  // restart with launching paused: these apps need not run
   ServeOptions options;
   options.listen = "127.0.0.1:0";
   options.data_dir = data_;
   options.launching_paused = true;
-  server_ = std::move(*Server::Start(options));
+  auto restarted = Server::Start(options);
+  ASSERT_TRUE(restarted.has_value()) << restarted.error().message;
+  server_ = std::move(*restarted);
   std::string base = "/ocean/spark/cluster/" + cluster_;
   std::string pi = (kSource / "examples/python/pi.py").string();
   auto created = Call("POST", base + "/configTemplate",
@@ -266,16 +288,17 @@ TEST_F(ApiITest, TemplatesJobConfigsAndPrecedence) {
   EXPECT_EQ(conf.at("a"), "template");
   EXPECT_EQ(conf.at("b"), "job");
   EXPECT_EQ(conf.at("c"), "override");
-  EXPECT_EQ(conf.at("spark.sql.adaptive.enabled"), "true") << "platform defaults sit above job configs";
+  EXPECT_EQ(conf.at("spark.sql.adaptive.enabled"), "false") << "job configs sit above platform defaults";
   EXPECT_EQ(conf.at("spark.executor.processTreeMetrics.enabled"), "true");
   auto sources = got.at("configSources");
   EXPECT_EQ(sources.at("/sparkConf/a"), "template:small");
   EXPECT_EQ(sources.at("/sparkConf/b"), "jobConfig");
   EXPECT_EQ(sources.at("/sparkConf/c"), "configOverrides");
-  EXPECT_EQ(sources.at("/sparkConf/spark.sql.adaptive.enabled"), "platformDefaults");
+  EXPECT_EQ(sources.at("/sparkConf/spark.sql.adaptive.enabled"), "jobConfig");
   EXPECT_EQ(sources.at("/sparkConf/spark.executor.processTreeMetrics.enabled"), "platformDefaults");
-  EXPECT_EQ(sources.at("/driver/cores"), "platformDefaults");
-  EXPECT_EQ(got.at("config").at("driver").at("cores"), 1);
+  EXPECT_EQ(sources.at("/driver/cores"), "template:small") << "a template sizes the app";
+  EXPECT_EQ(got.at("config").at("driver").at("cores"), 2);
+  EXPECT_EQ(sources.at("/driver/memory"), "platformDefaults") << "defaults fill what no layer set";
   EXPECT_EQ(got.at("configurationTemplate").at("id"), "small");
   // Removing the job config and the template.
   EXPECT_EQ(Call("PUT", base + "/job/nightly/config", "").status, 200);
@@ -300,6 +323,51 @@ TEST_F(ApiITest, TemplatesJobConfigsAndPrecedence) {
   EXPECT_EQ(Call("GET", AppPath() + "?after=garbage!").status, 400);
   EXPECT_EQ(Call("GET", AppPath() + "?pageSize=0").status, 400);
   EXPECT_EQ(json::parse(Call("GET", "/ocean/spark/app?jobId=nightly").body).at("response").at("items").at(0).at("total"), 1);
+  // A misspelt Spark key is accepted (Spark ignores it) with a warning in the reply and on the app.
+  auto typo = Submit({{"mainApplicationFile", pi}, {"sparkConf", {{"spark.exectuor.memory", "2g"}}}}, "typo-1");
+  ASSERT_TRUE(typo.contains("warnings")) << json::serialize(typo);
+  EXPECT_EQ(typo.at("warnings").at(0),
+            "spark.exectuor.memory is not a Spark configuration key; did you mean spark.executor.memory?");
+  auto typo_issues = json::parse(Call("GET", AppPath("typo-1") + "/issues").body).at("response").at("items");
+  ASSERT_EQ(typo_issues.as_array().size(), 1u);
+  EXPECT_EQ(typo_issues.at(0).at("severity"), "WARNING");
+  EXPECT_EQ(Call("DELETE", AppPath("typo-1")).status, 200);
+}
+
+// A driver JVM that cannot start: the app's error keeps the JVM's reason, not only "Could not
+// create the Java Virtual Machine".
+TEST_F(ApiITest, DriverJvmStartFailureSaysWhy) {
+  Submit({{"mainApplicationFile", (kSource / "examples/python/pi.py").string()},
+          {"driver", {{"javaOptions", "-Xss1k"}}}},
+         "nojvm-1");
+  EXPECT_EQ(WaitFor("nojvm-1", {"COMPLETED", "FAILED", "KILLED"}), "FAILED");
+  std::string error(GetApp("nojvm-1").at("errorMessage").as_string());
+  EXPECT_NE(error.find("The Java thread stack size specified is too small"), std::string::npos) << error;
+  EXPECT_NE(error.find("Could not create the Java Virtual Machine"), std::string::npos) << error;
+}
+
+// A second server on the same data folder, or on a busy port, is refused with a message (the
+// busy port used to crash the shutdown after the failed bind).
+TEST_F(ApiITest, SecondServerOnTheFolderOrPortIsRefused) {
+  ServeOptions same_folder;
+  same_folder.listen = "127.0.0.1:0";
+  same_folder.data_dir = data_;
+  auto second = Server::Start(same_folder);
+  ASSERT_FALSE(second.has_value());
+  EXPECT_NE(second.error().message.find("is in use by another sparkplane (pid " + std::to_string(getpid()) + ")"),
+            std::string::npos)
+      << second.error().message;
+  EXPECT_EQ(ReadFile(data_ / "server-url").value(), fmt::format("http://127.0.0.1:{}\n", server_->port()))
+      << "the refused server left the running one's URL alone";
+
+  ServeOptions busy_port;
+  busy_port.listen = fmt::format("127.0.0.1:{}", server_->port());
+  busy_port.data_dir = data_ / "other";
+  auto third = Server::Start(busy_port);
+  ASSERT_FALSE(third.has_value());
+  EXPECT_EQ(third.error().message,
+            fmt::format("cannot listen on 127.0.0.1:{}: address already in use", server_->port()));
+  EXPECT_EQ(Call("GET", "/ocean/spark/cluster").status, 200) << "the first server still serves";
 }
 
 TEST_F(ApiITest, ClusterRoutes) {

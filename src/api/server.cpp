@@ -9,7 +9,9 @@
 #include <spdlog/spdlog.h>
 
 #include "api/api_handler.hpp"
+#include "api/history_ids.hpp"
 #include "api/tokens.hpp"
+#include "common/folder_lock.hpp"
 #include "common/util.hpp"
 #include "control/app_service.hpp"
 #include "eventlog/history_api.hpp"
@@ -63,11 +65,12 @@ class ServerImpl final : public Server {
   uint16_t port() const override { return http_->port(); }
   std::string cluster_id() const override { return cluster_id_; }
   std::string new_admin_token() const override { return new_admin_token_; }
+  // Safe after a partial Init (a busy port, a locked data folder): stops what was started.
   void Stop() override {
     if (stopped_) return;
     stopped_ = true;
-    http_->Stop();
-    apps_->Shutdown();
+    if (http_) http_->Stop();
+    if (apps_) apps_->Shutdown();
   }
   ~ServerImpl() override { Stop(); }
 
@@ -81,6 +84,12 @@ class ServerImpl final : public Server {
     bool postgres = options.store_url.rfind("postgresql://", 0) == 0 || options.store_url.rfind("postgres://", 0) == 0;
     if (!options.store_url.empty() && !postgres) {
       return Fail(ErrorCode::kInvalidArgument, "--store must be a postgresql:// URL (or empty for SQLite)");
+    }
+    if (!postgres) {
+      // One server per SQLite data folder (replicas share PostgreSQL, not a folder's database).
+      auto lock = FolderLock::Acquire(data_dir);
+      if (!lock) return tl::unexpected(lock.error());
+      folder_lock_ = std::move(*lock);
     }
     auto store = postgres ? store::OpenPostgresStore(options.store_url)
                           : store::OpenSqliteStore((data_dir / "sparkplane.db").string());
@@ -104,7 +113,7 @@ class ServerImpl final : public Server {
     history_ = std::make_unique<eventlog::HistoryApi>(apps_->catalog());
     handler_->Mount("/api/v1/", [this](const net::Request& r) {
       net::Request below = r;
-      below.path = r.path.substr(std::string_view("/api/v1").size());
+      below.path = WithSparkAppId(r.path.substr(std::string_view("/api/v1").size()), *store_);
       return history_->Handle(below);
     });
     net::ServerOptions http_options{listen->first, listen->second, options.max_body_bytes, 60, options.http_threads};
@@ -152,6 +161,7 @@ class ServerImpl final : public Server {
     return Ok();
   }
 
+  std::optional<FolderLock> folder_lock_;  // released last
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<control::AppService> apps_;
   std::unique_ptr<ApiHandler> handler_;

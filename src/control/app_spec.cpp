@@ -1,5 +1,7 @@
 #include "control/app_spec.hpp"
 
+#include "control/spark_conf_check.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -264,6 +266,7 @@ Status CheckValue(const Field& f, const json::value& v, const std::string& path)
           if (f.kind == Kind::kConfMap && (k.empty() || k.find('=') != json::string_view::npos))
             return Bad(p, "a configuration key must be non-empty and contain no '='");
         }
+        if (f.name == "sparkConf") return CheckSparkConf(v.get_object(), path);
       }
       break;
     case Kind::kMemory: {

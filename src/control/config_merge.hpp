@@ -1,5 +1,6 @@
-// The one config merge: layers of ApplicationSpec objects, lowest precedence first
-// (template → job config → auto-tuning → platform defaults → configOverrides → runtime).
+// The one config merge: layers of ApplicationSpec objects, lowest precedence first (the caller
+// orders them; submissions use Ocean's: platform defaults → template → auto-tuning → job config
+// → configOverrides).
 // Objects merge key by key; arrays and scalars of a higher layer replace lower ones, and so do
 // the objects that are one choice (executor.memory strategies, timeout).
 #pragma once

@@ -115,6 +115,27 @@ json::array ExtractIssues(std::string_view driver_log) {
   return issues;
 }
 
+json::array ConfigIssues(const std::vector<std::string>& warnings) {
+  json::array issues;
+  for (const auto& w : warnings) {
+    issues.push_back(json::object{{"errorType", "CONFIG"}, {"severity", "WARNING"}, {"abstract", w}, {"stacktrace", ""}});
+  }
+  return issues;
+}
+
+json::array KeptConfigIssues(std::string_view issues_json) {
+  json::error_code ec;
+  json::value stored = json::parse(issues_json, ec);
+  json::array kept;
+  if (ec || !stored.is_array()) return kept;
+  for (auto& issue : stored.as_array()) {
+    if (issue.is_object() && issue.as_object().contains("errorType") && issue.at("errorType") == "CONFIG") {
+      kept.push_back(issue);
+    }
+  }
+  return kept;
+}
+
 bool HasErrors(const json::array& issues) {
   for (auto& issue : issues)
     if (issue.is_object() && issue.as_object().contains("severity") && issue.at("severity") == "ERROR") return true;

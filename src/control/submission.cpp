@@ -9,6 +9,7 @@
 #include "common/spec_fields.hpp"
 #include "common/util.hpp"
 #include "control/app_spec.hpp"
+#include "runtime/spark_install.hpp"
 #include "runtime/spark_submit.hpp"
 
 namespace sparkplane::control {
@@ -32,6 +33,31 @@ Result<std::string> OptionalId(const json::object& body, std::string_view key) {
                                      id));
   }
   return id;
+}
+
+// Where a resolved field came from, for errors: "configOverrides.x" when the client sent it,
+// else "x (from <layer>)"; and the field path to report.
+std::pair<std::string, std::string> FieldFrom(const MergedConfig& merged, std::string_view field) {
+  auto* source = merged.sources.if_contains(fmt::format("/{}", field));
+  std::string layer = source && source->is_string() ? std::string(source->get_string()) : "configOverrides";
+  if (layer == "configOverrides") {
+    std::string path = fmt::format("configOverrides.{}", field);
+    return {path, path};
+  }
+  return {fmt::format("{} (from {})", field, layer), std::string(field)};
+}
+
+Status CheckSparkVersion(const MergedConfig& merged, const std::vector<std::string>& installed) {
+  auto requested = GetString(merged.config, "sparkVersion");
+  if (!requested || installed.empty()) return Ok();
+  for (const auto& version : installed) {
+    if (runtime::VersionSelects(*requested, version)) return Ok();
+  }
+  std::string list;
+  for (const auto& version : installed) list += (list.empty() ? "" : ", ") + version;
+  auto [where, path] = FieldFrom(merged, "sparkVersion");
+  return Fail(ErrorCode::kInvalidArgument,
+              fmt::format("{}: Spark '{}' is not installed here; installed: {}", where, *requested, list), {path});
 }
 
 }  // namespace
@@ -124,10 +150,11 @@ Result<SubmissionPlan> PlanSubmission(const json::value& body_value, const Submi
   }
   auto layered = [&](const std::optional<json::value>& job_spec) {
     std::string template_source = "template:" + *template_id;
+    // Ocean's precedence, lowest first: platform defaults only fill what no layer sets.
     ConfigLayer layers[] = {
+        {"platformDefaults", &PlatformDefaults()},
         {template_source, template_spec ? &template_spec->get_object() : nullptr},
         {"jobConfig", job_spec && job_spec->is_object() ? &job_spec->get_object() : nullptr},
-        {"platformDefaults", &PlatformDefaults()},
         {"configOverrides", overrides}};
     return MergeConfig(layers);
   };
@@ -152,6 +179,10 @@ Result<SubmissionPlan> PlanSubmission(const json::value& body_value, const Submi
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("mainApplicationFile '{}' does not exist on the sparkplane host", *main_file),
                 {"configOverrides.mainApplicationFile"});
+  }
+  SPARKPLANE_TRY(CheckSparkVersion(plan.merged, host.spark_versions));
+  if (const auto* spark_conf = GetObject(plan.merged.config, "sparkConf"); spark_conf && host.config_keys) {
+    plan.warnings = UnknownKeyWarnings(*spark_conf, *host.config_keys);
   }
   if (app_id->empty()) *app_id = *job_id + "-" + NewUuid4();
   if (!IsK8sName(*app_id)) {

@@ -14,6 +14,7 @@
 
 #include "common/result.hpp"
 #include "control/config_merge.hpp"
+#include "control/spark_conf_check.hpp"
 
 namespace sparkplane::control {
 
@@ -30,6 +31,8 @@ struct SubmissionHost {
   std::filesystem::path spark_home;  // bin/spark-submit
   std::filesystem::path data_dir;    // apps live in data_dir/apps/<appId>/
   int max_local_cores = 1;
+  std::vector<std::string> spark_versions;       // installed; empty: sparkVersion is not checked
+  const SparkConfigKeys* config_keys = nullptr;  // null: unknown sparkConf keys are not reported
 };
 
 struct SubmissionPlan {
@@ -37,8 +40,9 @@ struct SubmissionPlan {
   std::string job_id;             // given or derived from the main file and class
   std::string template_id;        // empty when none was named
   std::string submission_source;  // "public-api" or "jupyter-enterprise-gateway"
-  MergedConfig merged;            // template → job config → platform defaults → configOverrides
+  MergedConfig merged;            // platform defaults → template → job config → configOverrides
   std::vector<std::string> argv;  // what the local runtime will exec for this app
+  std::vector<std::string> warnings;  // accepted, but worth telling the user (unknown keys)
 };
 
 // A job id for submissions that name none: derived from the main file and class so that runs

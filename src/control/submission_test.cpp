@@ -39,6 +39,43 @@ TEST_F(SubmissionTest, LayersMergeIntoTheArgv) {
   EXPECT_EQ(plan->argv.back(), "x");
 }
 
+// Ocean's precedence, highest first: configOverrides, job config, template; platform defaults
+// only fill what no layer set. A template that sizes an app used to lose to the defaults.
+TEST_F(SubmissionTest, EveryLayerOutranksPlatformDefaultsIncludingSizes) {
+  template_ = json::parse(R"({"mainApplicationFile":"/jobs/t.py","executor":{"instances":1,"cores":1},
+                              "driver":{"cores":2},"sparkConf":{"spark.sql.adaptive.enabled":"false","t":"t"}})");
+  auto from_template = Plan(R"({"jobId":"other","configTemplateId":"tpl"})");
+  ASSERT_TRUE(from_template.has_value()) << from_template.error().message;
+  const auto& config = from_template->merged.config;
+  const auto& sources = from_template->merged.sources;
+  EXPECT_EQ(config.at("executor").at("instances"), 1);
+  EXPECT_EQ(config.at("executor").at("cores"), 1);
+  EXPECT_EQ(sources.at("/executor/instances"), "template:tpl");
+  EXPECT_EQ(config.at("driver").at("cores"), 2);
+  EXPECT_EQ(config.at("driver").at("memory"), "1g");
+  EXPECT_EQ(sources.at("/driver/memory"), "platformDefaults");
+  EXPECT_EQ(config.at("sparkConf").at("spark.sql.adaptive.enabled"), "false");
+  EXPECT_EQ(sources.at("/sparkConf/spark.sql.adaptive.enabled"), "template:tpl");
+  EXPECT_EQ(sources.at("/sparkConf/spark.executor.processTreeMetrics.enabled"), "platformDefaults");
+  EXPECT_EQ(from_template->argv[2], "local[1]");
+
+  job_ = json::parse(R"({"executor":{"instances":2},"driver":{"memory":"2g"}})");
+  auto with_job = Plan(R"({"jobId":"nightly","configTemplateId":"tpl"})");
+  ASSERT_TRUE(with_job.has_value()) << with_job.error().message;
+  EXPECT_EQ(with_job->merged.config.at("executor").at("instances"), 2);
+  EXPECT_EQ(with_job->merged.sources.at("/executor/instances"), "jobConfig");
+  EXPECT_EQ(with_job->merged.sources.at("/executor/cores"), "template:tpl");
+  EXPECT_EQ(with_job->merged.sources.at("/driver/memory"), "jobConfig");
+
+  auto overridden = Plan(R"({"jobId":"nightly","configTemplateId":"tpl",
+                             "configOverrides":{"executor":{"instances":3},"driver":{"memory":"3g"}}})");
+  ASSERT_TRUE(overridden.has_value()) << overridden.error().message;
+  EXPECT_EQ(overridden->merged.config.at("executor").at("instances"), 3);
+  EXPECT_EQ(overridden->merged.sources.at("/executor/instances"), "configOverrides");
+  EXPECT_EQ(overridden->merged.config.at("driver").at("memory"), "3g");
+  EXPECT_EQ(overridden->argv[2], "local[3]");
+}
+
 TEST_F(SubmissionTest, RejectionsNameTheField) {
   auto missing = Plan(R"({"jobId":"j","configTemplateId":"nope"})");
   ASSERT_FALSE(missing.has_value());

@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <utility>
 
 #include "eventlog/app_builder.hpp"
 #include "eventlog/history_api.hpp"
@@ -57,23 +59,28 @@ LogStats Replay(const fs::path& path, int threads) {
 void RunStats(const std::string& target, bool json, int threads) {
   std::vector<fs::path> paths;
   std::error_code ec;
-  if (fs::is_directory(target, ec) &&
-      !fs::path(target).filename().string().starts_with("eventlog_v2_")) {
-    paths = ListLogs(target);
+  bool folder = fs::is_directory(target, ec) && !fs::path(target).filename().string().starts_with("eventlog_v2_");
+  if (folder) {
+    for (const auto& dir : FoldersWithLogs(target)) {
+      for (const auto& p : ListLogs(dir)) {
+        if (LooksLikeEventLog(p)) paths.push_back(p);
+      }
+    }
+    if (paths.empty()) Die(fmt::format("no Spark event logs in {} or its subfolders", target));
   } else {
+    if (!fs::exists(target, ec)) Die(fmt::format("{} does not exist", target));
     paths.push_back(target);
   }
-  if (paths.empty()) Die(fmt::format("no event logs in {}", target));
   JsonWriter w;
   w.BeginArray();
-  if (!json) {
-    std::printf("%-40s %-14s %10s %10s %8s %6s %6s %8s %5s %10s %7s %8s %9s\n", "app", "codec",
-                "disk MB", "log MB", "events", "jobs", "stages", "tasks", "errs", "core-s",
-                "effic%", "secs", "MB/s");
-  }
+  bool header = !json;  // printed before the first row, so an error comes alone
   for (const auto& p : paths) {
     LogStats s = Replay(p, threads);
     const AppModel& m = s.builder->model();
+    if (m.counters.events == 0 && !folder) {
+      Die(fmt::format("{} is not a Spark event log (none of its {} lines is a Spark event)", p.string(),
+                      m.counters.lines));
+    }
     AppMetrics metrics = ComputeAppMetrics(m, !s.in_progress);
     double mb = static_cast<double>(s.read.decoded_bytes) / 1e6;
     uint64_t errors = m.counters.parse_errors + s.read.corrupt_files;
@@ -113,6 +120,11 @@ void RunStats(const std::string& target, bool json, int threads) {
       w.EndArray();
       w.EndObject();
     } else {
+      if (std::exchange(header, false)) {
+        std::printf("%-40s %-14s %10s %10s %8s %6s %6s %8s %5s %10s %7s %8s %9s\n", "app", "codec",
+                    "disk MB", "log MB", "events", "jobs", "stages", "tasks", "errs", "core-s",
+                    "effic%", "secs", "MB/s");
+      }
       std::string app = m.app_id + (m.attempt_id ? "/" + *m.attempt_id : "");
       std::printf("%-40s %-14s %10.2f %10.2f %8llu %6zu %6zu %8zu %5llu %10.1f %7.1f %8.3f %9.1f\n",
                   app.c_str(), s.codec.c_str(), static_cast<double>(s.read.compressed_bytes) / 1e6,
@@ -140,7 +152,13 @@ void RunHistory(const std::string& dir, const std::string& listen) {
     Die("--listen must be HOST:PORT");
   }
   auto catalog = std::make_shared<Catalog>();
-  catalog->AddDirectory(dir);
+  auto folders = FoldersWithLogs(dir);
+  // The folder itself is followed even when empty: Spark writes new logs into it.
+  if (std::find(folders.begin(), folders.end(), fs::path(dir)) == folders.end()) catalog->AddDirectory(dir);
+  for (const auto& folder : folders) catalog->AddDirectory(folder);
+  if (folders.empty()) {
+    std::fprintf(stderr, "warning: no Spark event logs in %s or its subfolders yet\n", dir.c_str());
+  }
   auto api = std::make_shared<HistoryApi>(catalog);
   // Block the stop signals before the server's threads start so only sigwait sees them.
   sigset_t signals;

@@ -1,5 +1,7 @@
 #include "eventlog/log_files.hpp"
 
+#include <fstream>
+
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/mman.h>
@@ -173,6 +175,40 @@ std::vector<fs::path> ListLogs(const fs::path& dir) {
       if (name.starts_with(kRollingPrefix)) out.push_back(entry.path());
     } else if (entry.is_regular_file(type_ec)) {
       out.push_back(entry.path());
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool LooksLikeEventLog(const fs::path& candidate) {
+  std::string name = candidate.filename().string();
+  std::error_code ec;
+  if (fs::is_directory(candidate, ec)) return name.starts_with(kRollingPrefix);
+  if (ParseFileName(name).codec != Codec::kNone) return true;
+  std::ifstream in(candidate, std::ios::binary);
+  char head[16] = {};
+  in.read(head, sizeof head);
+  std::string_view start(head, static_cast<size_t>(in.gcount()));
+  while (!start.empty() && std::isspace(static_cast<unsigned char>(start.front()))) start.remove_prefix(1);
+  return start.starts_with("{\"Event\"");
+}
+
+std::vector<fs::path> FoldersWithLogs(const fs::path& root, int max_depth) {
+  std::vector<fs::path> out;
+  std::vector<std::pair<fs::path, int>> todo{{root, 0}};
+  while (!todo.empty()) {
+    auto [dir, depth] = todo.back();
+    todo.pop_back();
+    auto logs = ListLogs(dir);
+    if (std::any_of(logs.begin(), logs.end(), LooksLikeEventLog)) out.push_back(dir);
+    if (depth == max_depth) continue;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      std::string name = entry.path().filename().string();
+      std::error_code type_ec;
+      if (name.empty() || name[0] == '.' || name.starts_with(kRollingPrefix) || !entry.is_directory(type_ec)) continue;
+      todo.emplace_back(entry.path(), depth + 1);
     }
   }
   std::sort(out.begin(), out.end());

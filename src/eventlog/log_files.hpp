@@ -44,6 +44,16 @@ std::string SanitizeLogName(std::string_view id);
 // Hidden files and Spark's own temporary files are skipped.
 std::vector<std::filesystem::path> ListLogs(const std::filesystem::path& dir);
 
+// Whether a candidate of ListLogs is an event log by its name or first bytes: an eventlog_v2_
+// directory, a file named with a Spark codec suffix, or a file that starts {"Event": (Spark's
+// first line is always an event). A database or token file beside the logs is not.
+bool LooksLikeEventLog(const std::filesystem::path& candidate);
+
+// `root` and the folders below it (at most `max_depth` levels, hidden ones skipped, eventlog_v2_
+// directories not entered) that hold at least one event log, sorted; e.g. a sparkplane data
+// folder gives each apps/<id>/eventlog.
+std::vector<std::filesystem::path> FoldersWithLogs(const std::filesystem::path& root, int max_depth = 4);
+
 // Receives complete lines (without '\n'). The bytes after line.end() are readable for at least
 // kLinePadding bytes (simdjson's padding), but their content is unspecified.
 class LineSink {

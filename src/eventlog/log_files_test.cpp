@@ -260,5 +260,26 @@ TEST_F(LogFilesTest, CodecIsTheLastSuffix) {
   EXPECT_EQ(ListLogs(dir_).size(), 1u);
 }
 
+// A sparkplane data folder: the database and tokens at the top, each app's log two levels down.
+TEST_F(LogFilesTest, FoldersWithLogsFindsTheServersLayoutAndSkipsOtherFiles) {
+  const std::string start = R"({"Event":"SparkListenerLogStart","Spark Version":"4.0.1"})" "\n";
+  fs::create_directories(dir_ / "apps" / "a" / "eventlog" / "eventlog_v2_local-1");
+  fs::create_directories(dir_ / "apps" / "b" / "eventlog");
+  fs::create_directories(dir_ / "apps" / "c" / "eventlog");  // not started: no log yet
+  fs::create_directories(dir_ / ".hidden");
+  Write(dir_ / "sparkplane.db", "SQLite format 3");
+  Write(dir_ / "admin-token", "sp_secret\n");
+  Write(dir_ / ".hidden" / "local-9", start);
+  Write(dir_ / "apps" / "a" / "eventlog" / "eventlog_v2_local-1" / "events_1_local-1", start);
+  Write(dir_ / "apps" / "b" / "eventlog" / "local-2.zstd", "");
+  EXPECT_FALSE(LooksLikeEventLog(dir_ / "sparkplane.db"));
+  EXPECT_FALSE(LooksLikeEventLog(dir_ / "admin-token"));
+  EXPECT_TRUE(LooksLikeEventLog(dir_ / "apps" / "b" / "eventlog" / "local-2.zstd"));
+  EXPECT_TRUE(LooksLikeEventLog(dir_ / "apps" / "a" / "eventlog" / "eventlog_v2_local-1"));
+  EXPECT_EQ(FoldersWithLogs(dir_),
+            (std::vector<fs::path>{dir_ / "apps" / "a" / "eventlog", dir_ / "apps" / "b" / "eventlog"}));
+  EXPECT_TRUE(FoldersWithLogs(dir_, 1).empty()) << "the logs are deeper than one level";
+}
+
 }  // namespace
 }  // namespace sparkplane::eventlog

@@ -5,6 +5,7 @@
 // afterwards.
 #include <sys/socket.h>
 
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -28,6 +29,8 @@
 #include <fmt/format.h>
 
 #include "net/http.hpp"
+
+#include <cctype>
 
 namespace sparkplane::net {
 namespace {
@@ -108,8 +111,9 @@ class Server final : public HttpServer {
     if (!ec) acceptor_.bind(endpoint, ec);
     if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
-      return Fail(ErrorCode::kIo, fmt::format("cannot listen on {}:{}: {}", options_.host,
-                                               options_.port, ec.message()));
+      std::string why = ec.message();  // "Address already in use" → "address already in use"
+      if (!why.empty()) why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));
+      return Fail(ErrorCode::kIo, fmt::format("cannot listen on {}:{}: {}", options_.host, options_.port, why));
     }
     port_ = acceptor_.local_endpoint().port();
     asio::co_spawn(acceptor_.get_executor(), AcceptLoop(), asio::detached);
