@@ -12,6 +12,8 @@ PYSPARK_VERSION=4.0.1
 AIRFLOW_VERSION=2.10.5
 PROVIDER_VERSION=1.1.4
 SCHEMATHESIS_VERSION=4.32.5
+# Airflow 2.10 sets attributes on Fernet objects, which cryptography's Rust Fernet (45+) refuses.
+CRYPTOGRAPHY_VERSION=43.0.3
 
 apt_packages=(build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
@@ -52,12 +54,13 @@ if [[ ! -s "$pyspark_home/sparkplane-config-keys.txt" ]]; then
 fi
 
 if (( want_test )); then
-  tstamp="$venv/.sparkplane-test-$AIRFLOW_VERSION-$PROVIDER_VERSION-$SCHEMATHESIS_VERSION"
+  tstamp="$venv/.sparkplane-test-$AIRFLOW_VERSION-$PROVIDER_VERSION-$SCHEMATHESIS_VERSION-$CRYPTOGRAPHY_VERSION"
   if [[ ! -f "$tstamp" ]]; then
     echo "setup: installing test clients (Airflow $AIRFLOW_VERSION, ocean-spark-airflow-provider $PROVIDER_VERSION)"
     "$venv/bin/pip" install -q "apache-airflow==$AIRFLOW_VERSION" \
-      "ocean-spark-airflow-provider==$PROVIDER_VERSION" "pyspark==$PYSPARK_VERSION" pytest requests
-    "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
+      "ocean-spark-airflow-provider==$PROVIDER_VERSION" "pyspark==$PYSPARK_VERSION" pytest requests \
+      "cryptography==$CRYPTOGRAPHY_VERSION"
+    "$venv/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION" "cryptography==$CRYPTOGRAPHY_VERSION"
     touch "$tstamp"
   fi
 fi
