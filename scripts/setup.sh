@@ -19,7 +19,7 @@ apt_packages=(build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev
   libsimdjson-dev libsqlite3-dev libpq-dev libzstd-dev liblz4-dev libsnappy-dev liblzf-dev
   libxxhash-dev libspdlog-dev libfmt-dev libcli11-dev libexpected-dev libgtest-dev libgmock-dev
-  libbenchmark-dev zlib1g-dev zstd procps)
+  libbenchmark-dev zlib1g-dev zstd procps sqlite3)
 if (( want_test )); then
   apt_packages+=(postgresql-15 postgresql-client-15 chromium fonts-dejavu-core)
 fi

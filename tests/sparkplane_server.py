@@ -13,9 +13,11 @@ import pytest
 
 
 class Server:
-    def __init__(self, binary, data_dir, extra=()):
+    def __init__(self, binary, data_dir, extra=(), log_dir=None):
+        """log_dir: where the server's output goes (default: the data folder, which must exist)."""
         self.data_dir = pathlib.Path(data_dir)
-        self.log = open(self.data_dir / f"server-{time.time_ns()}.log", "w")
+        self.log_path = pathlib.Path(log_dir or data_dir) / f"server-{time.time_ns()}.log"
+        self.log = open(self.log_path, "w")
         url_file = self.data_dir / "server-url"
         if url_file.exists():
             url_file.unlink()

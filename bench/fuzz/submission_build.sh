@@ -12,8 +12,8 @@ mkdir -p "${out}/corpus"
 CXX="${CXX:-clang++-14}"
 flags=(-std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
        -I"${root}/src")
-srcs=("${root}"/src/control/{app_spec,config_merge,submission}.cpp "${root}/src/runtime/spark_submit.cpp"
-      "${root}"/src/common/{result,util,spec_fields}.cpp)
+srcs=("${root}"/src/control/{app_spec,config_merge,secrets,submission}.cpp "${root}"/src/runtime/{properties_file,spark_submit}.cpp
+      "${root}"/src/common/{result,util,spec_fields,redaction}.cpp)
 libs=(-lboost_json -lfmt)
 "${CXX}" "${flags[@]}" "${root}/bench/fuzz/submission_fuzz.cpp" "${srcs[@]}" "${libs[@]}" \
   -o "${out}/submission_fuzz"

@@ -1,6 +1,6 @@
 // libFuzzer target: arbitrary bytes as a POST /cluster/{c}/app body through the server's own
 // path (JSON parse → ApplicationSpec validation → template/job/defaults/overrides merge →
-// spark-submit argv), with a fixed template and job config so every merge layer takes part.
+// spark-submit command), with a fixed template and job config so every merge layer takes part.
 // A rejection must say what and where; an accepted submission must hold the invariants below.
 #include <cstddef>
 #include <cstdint>
@@ -114,49 +114,39 @@ void CheckSources(const control::MergedConfig& merged) {
 void CheckArgv(const control::SubmissionPlan& plan) {
   const auto& argv = plan.argv;
   for (auto& a : argv) EXPECT_INVARIANT(a.find('\0') == std::string::npos, a);
-  EXPECT_INVARIANT(argv.size() >= 8, "argv too short");
+  EXPECT_INVARIANT(argv.size() >= 10, "argv too short");
   EXPECT_INVARIANT(argv[0] == "/opt/spark/bin/spark-submit", argv[0]);
   EXPECT_INVARIANT(argv[1] == "--master" && argv[2].rfind("local[", 0) == 0 && argv[2].back() == ']', argv[2]);
   ExpectCount(std::string_view(argv[2]).substr(6, argv[2].size() - 7), 1, "local");
   EXPECT_INVARIANT(std::atoi(argv[2].c_str() + 6) <= kMaxLocalCores, argv[2]);
+  EXPECT_INVARIANT(argv[3] == "--deploy-mode" && argv[4] == "client", argv[4]);
   EXPECT_INVARIANT(argv[5] == "--name" && argv[6] == plan.app_id, argv[6]);
-  std::string event_dir = "spark.eventLog.dir=/var/lib/sparkplane/apps/" + plan.app_id + "/eventlog";
-  size_t main_index = 0;
-  std::string last_event_dir;
-  std::set<std::string> seen;
-  for (size_t i = 7; i < argv.size(); ++i) {
-    const std::string& a = argv[i];
-    if (a == "--conf") {
-      EXPECT_INVARIANT(i + 1 < argv.size(), "--conf without a value");
-      std::string_view kv = argv[++i];
-      size_t eq = kv.find('=');
-      EXPECT_INVARIANT(eq != std::string_view::npos && eq > 0, std::string(kv));
-      std::string_view key = kv.substr(0, eq), value = kv.substr(eq + 1);
-      if (key == "spark.eventLog.dir") last_event_dir = std::string(kv);
-      // The first occurrence is the one built from the spec's fields; sparkConf may repeat a key
-      // with any string (Spark takes the last, as the user asked).
-      if (!seen.insert(std::string(key)).second) continue;
-      if (key == "spark.executor.cores" || key == "spark.driver.cores") ExpectCount(value, 1, key);
-      if (key == "spark.executor.instances") ExpectCount(value, 0, key);
-      if (key == "spark.executor.memory") ExpectCount(value.substr(0, value.size() - 1), 1, key);
-      continue;
+  // Issue 18: nothing but these flags before the main file; every config value is a property.
+  size_t i = 7;
+  if (argv[i] == "--class") i += 2;
+  std::string app_dir = "/var/lib/sparkplane/apps/" + plan.app_id;
+  EXPECT_INVARIANT(i + 2 < argv.size() && argv[i] == "--properties-file" &&
+                       argv[i + 1] == app_dir + "/spark.properties",
+                   argv[i]);
+  size_t main_index = i + 2;
+  const json::object* spark_conf = GetObject(plan.merged.config, "sparkConf");
+  auto from_spark_conf = [&](std::string_view key) {
+    return spark_conf && spark_conf->contains(key);
+  };
+  for (auto& [key, value] : plan.properties.entries()) {
+    // A key sparkConf sets may hold any string (Spark takes it, as the user asked).
+    if (from_spark_conf(key)) continue;
+    if (key == "spark.executor.cores" || key == "spark.driver.cores") ExpectCount(value, 1, key);
+    if (key == "spark.executor.instances") ExpectCount(value, 0, key);
+    if (key == "spark.executor.memory" || key == "spark.driver.memory") {
+      EXPECT_INVARIANT(!value.empty() && value.back() == 'm', key);
+      ExpectCount(std::string_view(value).substr(0, value.size() - 1), 1, key);
     }
-    if (a == "--driver-memory") {
-      EXPECT_INVARIANT(i + 1 < argv.size() && argv[i + 1].back() == 'm', "--driver-memory");
-      ExpectCount(std::string_view(argv[i + 1]).substr(0, argv[i + 1].size() - 1), 1, a);
-      ++i;
-      continue;
-    }
-    if (a.rfind("--", 0) == 0) {
-      ++i;  // a flag and its value
-      continue;
-    }
-    main_index = i;
-    break;
   }
-  // Event logs go to the app's own folder whatever the spec says: the last --conf wins in Spark.
-  EXPECT_INVARIANT(last_event_dir == event_dir, last_event_dir);
-  EXPECT_INVARIANT(main_index > 0, "no main application file in argv");
+  // Event logs go to the app's own folder whatever the spec says.
+  const std::string* event_dir = plan.properties.Find("spark.eventLog.dir");
+  EXPECT_INVARIANT(event_dir && *event_dir == app_dir + "/eventlog",
+                   event_dir ? *event_dir : "unset");
   const std::string& main_file = argv[main_index];
   EXPECT_INVARIANT(main_file.rfind(kJobsDir, 0) == 0, main_file);
   EXPECT_INVARIANT(std::filesystem::path(main_file).lexically_normal().string() == main_file, main_file);

@@ -17,6 +17,7 @@
 #include "control/issues.hpp"
 #include "api/tokens.hpp"
 #include "common/util.hpp"
+#include "control/secrets.hpp"
 #include "eventlog/zip_stream.hpp"
 
 namespace sparkplane::api {
@@ -39,6 +40,27 @@ Result<json::value> ParseBody(const net::Request& req) {
                 fmt::format("the request body is not valid JSON ({})", ec.message()));
   }
   return v;
+}
+
+// An error about a request body, with the body's secret config values (in "configOverrides" or
+// "config") scrubbed from its message: error replies never echo a secret.
+Error ScrubbedFor(Error error, const json::value& body, const Redactor& redactor) {
+  if (!body.is_object()) return error;
+  std::vector<std::string> secrets;
+  for (std::string_view key : {"configOverrides", "config"}) {
+    auto* spec = body.get_object().if_contains(key);
+    if (!spec || !spec->is_object()) continue;
+    auto found = control::SecretValues(spec->get_object(), redactor);
+    secrets.insert(secrets.end(), found.begin(), found.end());
+  }
+  error.message = ScrubSecrets(std::move(error.message), secrets);
+  return error;
+}
+
+Error ScrubbedFor(Error error, const std::string& raw_body, const Redactor& redactor) {
+  json::error_code ec;
+  json::value body = json::parse(raw_body, ec);
+  return ec ? error : ScrubbedFor(std::move(error), body, redactor);
 }
 
 // Streams a growing file: what exists now, then (when follow is set) new bytes until
@@ -211,9 +233,10 @@ constexpr std::string_view kPageKind = "spotinst:ocean:spark:page";
 
 }  // namespace
 
-ApiHandler::ApiHandler(store::Store& store, control::AppService& apps)
+ApiHandler::ApiHandler(store::Store& store, control::AppService& apps, Redactor redactor)
     : store_(store),
       apps_(apps),
+      redactor_(std::move(redactor)),
       templates_(store),
       sessions_(store, [this](const std::string& digest) { return TokenDigestValid(digest); }) {
   AddClusterRoutes();
@@ -310,7 +333,7 @@ void ApiHandler::AddAppRoutes() {
       return Paginate(
           *query, [&](const store::AppQuery& q) { return apps_.List(q); },
           [&](const store::AppQuery& q) { return apps_.Count(q); },
-          [](const store::AppRecord& a) { return AppToJson(a, AppView::kListItem); },
+          [this](const store::AppRecord& a) { return AppToJson(a, AppView::kListItem, redactor_); },
           [&](const store::AppRecord& a) {
             return store::Cursor{store::Store::SortKey(a, query->order_by), a.id};
           });
@@ -323,9 +346,9 @@ void ApiHandler::AddAppRoutes() {
       auto body = ParseBody(req);
       if (!body) return tl::unexpected(body.error());
       auto app = apps_.Submit(p[0], *body);
-      if (!app) return tl::unexpected(app.error());
+      if (!app) return tl::unexpected(ScrubbedFor(app.error(), *body, redactor_));
       spdlog::info("app {} submitted (job {})", app->id, app->job_id);
-      json::object reply = AppToJson(*app, AppView::kDetailed);
+      json::object reply = AppToJson(*app, AppView::kDetailed, redactor_);
       // What was accepted but looks wrong (e.g. a misspelt Spark key), also on the app's issues.
       json::array warnings;
       for (auto& issue : control::KeptConfigIssues(app->issues_json)) warnings.push_back(issue.at("abstract"));
@@ -337,7 +360,7 @@ void ApiHandler::AddAppRoutes() {
     return Reply(req, kAppKind, [&]() -> Result<json::value> {
       auto app = apps_.Get(p[0], p[1]);
       if (!app) return tl::unexpected(app.error());
-      return AppToJson(*app, AppView::kDetailed);
+      return AppToJson(*app, AppView::kDetailed, redactor_);
     });
   });
   ocean_.Add("DELETE", "cluster/{c}/app/{a}", [this](const net::Request& req, const PathParams& p) {
@@ -345,7 +368,7 @@ void ApiHandler::AddAppRoutes() {
       auto app = apps_.Kill(p[0], p[1]);
       if (!app) return tl::unexpected(app.error());
       spdlog::info("app {} kill requested", p[1]);
-      return AppToJson(*app, AppView::kDetailed);
+      return AppToJson(*app, AppView::kDetailed, redactor_);
     });
   });
   auto log = [this](const net::Request& req, const PathParams& p) { return DriverLog(req, p[0], p[1]); };
@@ -424,14 +447,14 @@ void ApiHandler::AddTemplateAndJobRoutes() {
     auto list = templates_.List("");
     if (!list) return ErrorEnvelope(req, list.error());
     json::array items;
-    for (auto& t : *list) items.push_back(TemplateToJson(t));
+    for (auto& t : *list) items.push_back(TemplateToJson(t, redactor_));
     return Envelope(req, kTemplateKind, std::move(items));
   });
   ocean_.Add("GET", "cluster/{c}/configTemplate", [this](const net::Request& req, const PathParams& p) {
     auto list = templates_.List(p[0]);
     if (!list) return ErrorEnvelope(req, list.error());
     json::array items;
-    for (auto& t : *list) items.push_back(TemplateToJson(t));
+    for (auto& t : *list) items.push_back(TemplateToJson(t, redactor_));
     return Envelope(req, kTemplateKind, std::move(items));
   });
   ocean_.Add("POST", "cluster/{c}/configTemplate", [this](const net::Request& req, const PathParams& p) {
@@ -439,15 +462,15 @@ void ApiHandler::AddTemplateAndJobRoutes() {
       auto body = ParseBody(req);
       if (!body) return tl::unexpected(body.error());
       auto created = templates_.Create(p[0], *body);
-      if (!created) return tl::unexpected(created.error());
-      return TemplateToJson(*created);
+      if (!created) return tl::unexpected(ScrubbedFor(created.error(), *body, redactor_));
+      return TemplateToJson(*created, redactor_);
     });
   });
   ocean_.Add("GET", "cluster/{c}/configTemplate/{t}", [this](const net::Request& req, const PathParams& p) {
     return Reply(req, kTemplateKind, [&]() -> Result<json::value> {
       auto found = templates_.Get(p[0], p[1]);
       if (!found) return tl::unexpected(found.error());
-      return TemplateToJson(*found);
+      return TemplateToJson(*found, redactor_);
     });
   });
   ocean_.Add("PUT", "cluster/{c}/configTemplate/{t}", [this](const net::Request& req, const PathParams& p) {
@@ -455,8 +478,8 @@ void ApiHandler::AddTemplateAndJobRoutes() {
       auto body = ParseBody(req);
       if (!body) return tl::unexpected(body.error());
       auto replaced = templates_.Replace(p[0], p[1], *body);
-      if (!replaced) return tl::unexpected(replaced.error());
-      return TemplateToJson(*replaced);
+      if (!replaced) return tl::unexpected(ScrubbedFor(replaced.error(), *body, redactor_));
+      return TemplateToJson(*replaced, redactor_);
     });
   });
   ocean_.Add("DELETE", "cluster/{c}/configTemplate/{t}", [this](const net::Request& req, const PathParams& p) {
@@ -478,11 +501,13 @@ void ApiHandler::AddTemplateAndJobRoutes() {
           [&](const store::JobQuery& q) { return store_.CountJobs(q); },
           [&](const store::JobRecord& j) {
             auto last = store_.GetApp(j.last_app_id);
-            json::object o = JobToJson(j, last ? &*last : nullptr, nullptr);
+            json::object o = JobToJson(j, last ? &*last : nullptr, nullptr, redactor_);
             o["recentDurationsMs"] = RecentDurations(j);
             return o;
           },
-          [](const store::JobRecord& j) { return store::Cursor{j.created_at, j.id}; });
+          [](const store::JobRecord& j) {
+            return store::Cursor{j.created_at, j.id};
+          });
     });
   };
   ocean_.Add("GET", "job", [job_list](const net::Request& req, const PathParams&) { return job_list(req, ""); });
@@ -493,7 +518,7 @@ void ApiHandler::AddTemplateAndJobRoutes() {
       if (!job) return tl::unexpected(job.error());
       auto last = store_.GetApp(job->last_app_id);
       if (!req.Query("minCreatedAt") && !req.Query("maxCreatedAt")) {
-        return JobToJson(*job, last ? &*last : nullptr, nullptr);
+        return JobToJson(*job, last ? &*last : nullptr, nullptr, redactor_);
       }
       auto query = AppQueryFrom(req, p[0]);
       if (!query) return tl::unexpected(query.error());
@@ -502,15 +527,15 @@ void ApiHandler::AddTemplateAndJobRoutes() {
       auto runs = store_.ListApps(*query);
       if (!runs) return tl::unexpected(runs.error());
       json::array history;
-      for (auto& a : *runs) history.push_back(AppToJson(a, AppView::kListItem));
-      return JobToJson(*job, last ? &*last : nullptr, &history);
+      for (auto& a : *runs) history.push_back(AppToJson(a, AppView::kListItem, redactor_));
+      return JobToJson(*job, last ? &*last : nullptr, &history, redactor_);
     });
   });
   ocean_.Add("PUT", "cluster/{c}/job/{j}/config", [this](const net::Request& req, const PathParams& p) {
     return Reply(req, kJobKind, [&]() -> Result<json::value> {
       auto job = templates_.SetJobConfig(p[0], p[1], req.body);
-      if (!job) return tl::unexpected(job.error());
-      return JobToJson(*job, nullptr, nullptr);
+      if (!job) return tl::unexpected(ScrubbedFor(job.error(), req.body, redactor_));
+      return JobToJson(*job, nullptr, nullptr, redactor_);
     });
   });
 }

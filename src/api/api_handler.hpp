@@ -13,6 +13,7 @@
 
 #include "api/router.hpp"
 #include "api/sessions.hpp"
+#include "common/redaction.hpp"
 #include "control/app_service.hpp"
 #include "control/templates.hpp"
 #include "net/http.hpp"
@@ -22,7 +23,9 @@ namespace sparkplane::api {
 
 class ApiHandler {
  public:
-  ApiHandler(store::Store& store, control::AppService& apps);
+  // Every config in a reply is redacted with `redactor` (serve --redaction-regex).
+  ApiHandler(store::Store& store, control::AppService& apps,
+             Redactor redactor = Redactor::Default());
 
   // Serves requests whose path starts with `prefix` (after authentication) with `handler`.
   void Mount(std::string prefix, net::Handler handler);
@@ -49,6 +52,7 @@ class ApiHandler {
 
   store::Store& store_;
   control::AppService& apps_;
+  Redactor redactor_;
   std::shared_mutex tokens_mutex_;
   std::map<std::string, std::chrono::steady_clock::time_point> known_token_digests_;  // → when checked
   control::TemplateService templates_;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "common/util.hpp"
+#include "control/secrets.hpp"
 
 namespace sparkplane::api {
 namespace json = boost::json;
@@ -23,9 +24,16 @@ json::value ParseOr(const std::string& text, json::value fallback) {
   return v;
 }
 
+// A stored spec as replies show it: redacted; not an object (damaged) shows as {}.
+json::object RedactedSpec(const std::string& text, const Redactor& redactor) {
+  json::value v = ParseOr(text, json::object{});
+  if (!v.is_object()) return {};
+  return control::RedactSpec(v.get_object(), redactor);
+}
+
 }  // namespace
 
-json::object AppToJson(const store::AppRecord& app, AppView view) {
+json::object AppToJson(const store::AppRecord& app, AppView view, const Redactor& redactor) {
   std::string base = fmt::format("/ocean/spark/cluster/{}/app/{}", app.cluster_id, app.id);
   json::object o{
       {"id", app.id},
@@ -54,7 +62,13 @@ json::object AppToJson(const store::AppRecord& app, AppView view) {
   if (app.exit_code) o["exitCode"] = *app.exit_code;
   json::value issues = ParseOr(app.issues_json, json::array{});
   o["issuesCount"] = issues.is_array() ? issues.as_array().size() : 0;
-  if (!app.error_message.empty()) o["errorMessage"] = app.error_message;
+  if (!app.error_message.empty()) {
+    // It may quote the driver log, which may quote the app's config.
+    json::value config = ParseOr(app.config_json, json::object{});
+    std::vector<std::string> secrets;
+    if (config.is_object()) secrets = control::SecretValues(config.get_object(), redactor);
+    o["errorMessage"] = ScrubSecrets(app.error_message, secrets);
+  }
   json::value metrics = ParseOr(app.metrics_json, json::object{});
   if (metrics.is_object()) {
     json::object shown;
@@ -63,7 +77,7 @@ json::object AppToJson(const store::AppRecord& app, AppView view) {
     if (auto* id = metrics.as_object().if_contains("sparkAppId")) o["sparkAppId"] = *id;
   }
   if (view == AppView::kDetailed) {
-    o["config"] = ParseOr(app.config_json, json::object{});
+    o["config"] = RedactedSpec(app.config_json, redactor);
     o["configSources"] = ParseOr(app.config_sources_json, json::object{});
   }
   return o;
@@ -82,19 +96,20 @@ json::object ClusterToJson(const store::ClusterRecord& c) {
   return o;
 }
 
-json::object TemplateToJson(const store::TemplateRecord& t) {
+json::object TemplateToJson(const store::TemplateRecord& t, const Redactor& redactor) {
   json::object o{{"id", t.id},
                  {"displayName", t.display_name},
                  {"accountId", kAccountId},
                  {"organizationId", kOrganizationId},
                  {"clusterId", t.cluster_id},
-                 {"config", ParseOr(t.config_json, json::object{})}};
+                 {"config", RedactedSpec(t.config_json, redactor)}};
   PutTime(o, "createdAt", t.created_at);
   PutTime(o, "updatedAt", t.updated_at);
   return o;
 }
 
-json::object JobToJson(const store::JobRecord& job, const store::AppRecord* last_app, const json::array* history) {
+json::object JobToJson(const store::JobRecord& job, const store::AppRecord* last_app,
+                       const json::array* history, const Redactor& redactor) {
   json::object o{{"id", job.id},
                  {"displayName", job.display_name},
                  {"accountId", kAccountId},
@@ -103,8 +118,8 @@ json::object JobToJson(const store::JobRecord& job, const store::AppRecord* last
                  {"controllerClusterId", job.cluster_id}};
   PutTime(o, "createdAt", job.created_at);
   PutTime(o, "updatedAt", job.updated_at);
-  if (!job.config_json.empty()) o["config"] = ParseOr(job.config_json, json::object{});
-  if (last_app) o["lastApp"] = AppToJson(*last_app, AppView::kListItem);
+  if (!job.config_json.empty()) o["config"] = RedactedSpec(job.config_json, redactor);
+  if (last_app) o["lastApp"] = AppToJson(*last_app, AppView::kListItem, redactor);
   if (history) o["history"] = *history;
   return o;
 }

@@ -60,6 +60,21 @@ std::string PythonFor(const fs::path& spark_home) {
   return fs::exists(python, ec) ? python.string() : "python3";
 }
 
+// An existing data folder (or its secret files) readable by other users: say so, and how to fix
+// it; sparkplane does not change modes it did not set.
+void WarnIfShared(const fs::path& data_dir) {
+  for (const fs::path& path :
+       {data_dir, data_dir / "apps", data_dir / "sparkplane.db", data_dir / "admin-token"}) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+    bool dir = S_ISDIR(st.st_mode);
+    spdlog::warn(
+        "{} is accessible to other users (mode {:o}) but holds secrets (app configs, "
+        "tokens): run chmod {} {}",
+        path.string(), st.st_mode & 0777, dir ? "700" : "600", path.string());
+  }
+}
+
 class ServerImpl final : public Server {
  public:
   uint16_t port() const override { return http_->port(); }
@@ -77,6 +92,11 @@ class ServerImpl final : public Server {
   Status Init(const ServeOptions& options) {
     auto listen = ParseListen(options.listen);
     if (!listen) return tl::unexpected(listen.error());
+    auto redactor = Redactor::Create(options.redaction_regex);
+    if (!redactor)
+      return Fail(ErrorCode::kInvalidArgument, "--redaction-regex: " + redactor.error().message);
+    ::umask(077);
+    WarnIfShared(options.data_dir);
     std::error_code ec;
     fs::create_directories(options.data_dir / "apps", ec);
     if (ec) return Fail(ErrorCode::kIo, fmt::format("cannot create {}: {}", options.data_dir.string(), ec.message()));
@@ -108,9 +128,10 @@ class ServerImpl final : public Server {
         data_dir, spark_home, PythonFor(spark_home), options.max_concurrent_apps,
         static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), options.kill_grace,
         options.launcher};
+    app_options.redactor = *redactor;
     apps_ = std::make_unique<control::AppService>(*store_, app_options);
-    handler_ = std::make_unique<ApiHandler>(*store_, *apps_);
-    history_ = std::make_unique<eventlog::HistoryApi>(apps_->catalog());
+    handler_ = std::make_unique<ApiHandler>(*store_, *apps_, *redactor);
+    history_ = std::make_unique<eventlog::HistoryApi>(apps_->catalog(), *redactor);
     handler_->Mount("/api/v1/", [this](const net::Request& r) {
       net::Request below = r;
       below.path = WithSparkAppId(r.path.substr(std::string_view("/api/v1").size()), *store_);

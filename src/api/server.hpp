@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "common/redaction.hpp"
 #include "common/result.hpp"
 
 namespace sparkplane::api {
@@ -21,10 +22,15 @@ struct ServeOptions {
   int http_threads = 0;  // HTTP loop threads; 0 = half the cores, at least one
   bool launching_paused = false;  // accept submissions but launch nothing (benchmarks, maintenance)
   std::string launcher;  // the sparkplane binary (for its driver-wrapper); empty: no wrapper
+  // Keys (or values) it is found in are shown redacted in every reply (Spark's pattern syntax).
+  std::string redaction_regex = std::string(kDefaultRedactionRegex);
 };
 
 class Server {
  public:
+  // Sets the process umask to 077 first: the data folder (0700) and everything written in it
+  // (database, WAL, admin token, app folders and files; 0600) is private to this user, and so is
+  // what the drivers it starts write. Warns when an existing data folder is wider than 0700.
   static Result<std::unique_ptr<Server>> Start(const ServeOptions& options);
   virtual ~Server() = default;
   virtual uint16_t port() const = 0;

@@ -57,6 +57,11 @@ void AddServeCommand(CLI::App& app) {
       ->check(CLI::Range(0, 256));
   serve->add_flag("--launching-paused", o.launching_paused,
                   "accept submissions but launch nothing (maintenance, benchmarks)");
+  serve
+      ->add_option("--redaction-regex", o.redaction_regex,
+                   "config keys or values it is found in are shown redacted in every reply "
+                   "(as Spark's spark.redaction.regex; an app's own pattern adds to it)")
+      ->capture_default_str();
   serve->callback([flags] {
     sigset_t set;
     sigemptyset(&set);
@@ -70,8 +75,10 @@ void AddServeCommand(CLI::App& app) {
     options.launcher = fs::read_symlink("/proc/self/exe", ec).string();
     auto server = ValueOrExit(api::Server::Start(options));
     if (auto token = server->new_admin_token(); !token.empty()) {
-      std::cout << "Admin API token (saved to " << (options.data_dir / "admin-token").string()
-                << ", shown once):\n  " << token << "\n"
+      // Only where it is: server output often ends up in shared logs.
+      std::string path = (options.data_dir / "admin-token").string();
+      std::cout << "Admin API token created: " << path << " (mode 0600; read it with: cat " << path
+                << ")\n"
                 << std::flush;
     }
     int sig = WaitForStopSignal();

@@ -109,7 +109,6 @@ Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data,
     }
     off += static_cast<size_t>(w);
   }
-  ::fchmod(fd, mode);
   if (::fsync(fd) != 0 || ::close(fd) != 0) {
     ::unlink(tmp.c_str());
     return Fail(ErrorCode::kIo, fmt::format("cannot flush {}", tmp));

@@ -23,7 +23,8 @@ std::string FormatIsoMillis(int64_t epoch_millis);
 Result<int64_t> ParseIsoMillis(std::string_view text);
 
 Result<std::string> ReadFile(const std::filesystem::path& path);
-// Writes via a temporary file and rename so readers never see a half-written file.
+// Writes via a temporary file and rename so readers never see a half-written file. The file is
+// created with `mode` less the process umask (as open(2) does; serve's umask 077 makes it 0600).
 Status WriteFileAtomic(const std::filesystem::path& path, std::string_view data, int mode = 0644);
 
 // Kubernetes DNS-subdomain name (Ocean's k8sName pattern), at most 253 characters.

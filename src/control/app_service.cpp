@@ -12,10 +12,12 @@
 #include "common/spec_fields.hpp"
 #include "common/util.hpp"
 #include "control/app_spec.hpp"
+#include "control/secrets.hpp"
 #include "control/submission.hpp"
 #include "control/issues.hpp"
 #include "runtime/driver_wrapper.hpp"
 #include "runtime/spark_install.hpp"
+#include "runtime/properties_file.hpp"
 #include "runtime/spark_submit.hpp"
 
 namespace sparkplane::control {
@@ -345,8 +347,10 @@ void AppService::LaunchLoop() {
 }
 
 void AppService::Launch(const AppRecord& app) {
-  auto fail = [&](const std::string& why) {
+  std::vector<std::string> secrets;  // of the app's config, kept out of messages and log lines
+  auto fail = [&](const std::string& reason) {
     int64_t now = options_.clock->NowMillis();
+    std::string why = ScrubSecrets(reason, secrets);
     auto failed = store_.TransitionApp(app.id, {.to = AppState::kFailed, .from = AppState::kPending, .at = now,
                                                 .ended_at = now, .error_message = why, .reason = "launch failed"});
     spdlog::warn("app {} failed to launch: {}", app.id, why);
@@ -360,6 +364,7 @@ void AppService::Launch(const AppRecord& app) {
   json::error_code parse_error;
   auto config = json::parse(app.config_json, parse_error);
   if (parse_error || !config.is_object()) return fail("stored config is not a JSON object");
+  secrets = SecretValues(config.as_object(), options_.redactor);
   int64_t now = options_.clock->NowMillis();
   if (auto deadline = TimeoutDeadline(config.as_object(), app.created_at); deadline && *deadline <= now) {
     auto timed_out = store_.TransitionApp(
@@ -370,18 +375,24 @@ void AppService::Launch(const AppRecord& app) {
     return;
   }
   runtime::LocalSubmitContext context{options_.spark_home, dir, app.id, options_.max_local_cores};
-  auto argv = runtime::BuildLocalSubmitArgv(config.as_object(), context);
-  if (!argv) return fail(argv.error().message);
+  auto command = runtime::BuildLocalSubmit(config.as_object(), context);
+  if (!command) return fail(command.error().message);
+  // Config values reach Spark through this 0600 file, never through the command line.
+  if (auto written = runtime::WritePropertiesFile(command->properties_file, command->properties);
+      !written) {
+    return fail(written.error().message);
+  }
   fs::path exit_file = dir / "driver.exit";
   fs::remove(exit_file, ec);
-  if (!options_.launcher.empty()) *argv = runtime::WrapDriverArgv(options_.launcher, exit_file.string(), *argv);
+  std::vector<std::string> argv = std::move(command->argv);
+  if (!options_.launcher.empty())
+    argv = runtime::WrapDriverArgv(options_.launcher, exit_file.string(), argv);
   int cores = runtime::LocalCores(config.as_object(), options_.max_local_cores);
-  runtime::SpawnRequest request{*argv,
-                                {"PYSPARK_PYTHON=" + options_.python,
-                                 "PYSPARK_DRIVER_PYTHON=" + options_.python,
-                                 "SPARK_LOCAL_IP=127.0.0.1"},
-                                dir,
-                                dir / "driver.log"};
+  std::vector<std::string> env = {"PYSPARK_PYTHON=" + options_.python,
+                                  "PYSPARK_DRIVER_PYTHON=" + options_.python,
+                                  "SPARK_LOCAL_IP=127.0.0.1"};
+  env.insert(env.end(), command->driver_env.begin(), command->driver_env.end());
+  runtime::SpawnRequest request{std::move(argv), std::move(env), dir, dir / "driver.log"};
   std::lock_guard lock(mutex_);  // registers the pid before an exit can be reported
   auto started = supervisor_.Spawn(request, [this, id = app.id](int code) { OnDriverExit(id, code); });
   if (!started) return fail(started.error().message);

@@ -17,6 +17,7 @@
 #include <boost/json/value.hpp>
 
 #include "common/clock.hpp"
+#include "common/redaction.hpp"
 #include "common/result.hpp"
 #include "control/spark_conf_check.hpp"
 #include "control/spark_observer.hpp"
@@ -38,6 +39,8 @@ struct AppServiceOptions {
   // restarted server can re-adopt running drivers. Empty: drivers run unwrapped.
   std::string launcher;
   Clock* clock = &SystemClock();  // creation ages, timeouts and state times; not owned
+  // Finds the config values kept out of launch errors and log lines (serve --redaction-regex).
+  Redactor redactor = Redactor::Default();
 };
 
 class AppService {

@@ -10,6 +10,7 @@
 #include "common/util.hpp"
 #include "control/app_spec.hpp"
 #include "runtime/spark_install.hpp"
+#include "control/secrets.hpp"
 #include "runtime/spark_submit.hpp"
 
 namespace sparkplane::control {
@@ -131,9 +132,14 @@ Result<SubmissionPlan> PlanSubmission(const json::value& body_value, const Submi
     plan.submission_source = std::string(v->get_string());
   }
   const json::object* overrides = nullptr;
+  json::object kept_overrides;  // configOverrides without placeholders of redacted values
+  std::vector<std::string> placeholders;
   if (auto* v = body.if_contains("configOverrides"); v && !v->is_null()) {
     SPARKPLANE_TRY(ValidateAppSpec(*v, "configOverrides"));
-    overrides = &v->get_object();
+    // A config read back redacted and resubmitted keeps the lower layers' real values.
+    kept_overrides = v->get_object();
+    placeholders = StripRedactedPlaceholders(kept_overrides);
+    overrides = &kept_overrides;
   }
   std::optional<json::value> template_spec;
   if (!template_id->empty()) {
@@ -166,6 +172,7 @@ Result<SubmissionPlan> PlanSubmission(const json::value& body_value, const Submi
     *job_id = DeriveJobId(path ? *path : file, GetString(plan.merged.config, "mainClass").value_or(""));
   }
   if (auto job_spec = lookups.job_config(*job_id)) plan.merged = layered(job_spec);
+  SPARKPLANE_TRY(CheckPlaceholdersResolved(plan.merged.config, placeholders, "configOverrides"));
 
   // The resolved spec must be runnable here; say why at submission rather than at launch.
   auto main_file = GetString(plan.merged.config, "mainApplicationFile");
@@ -190,9 +197,10 @@ Result<SubmissionPlan> PlanSubmission(const json::value& body_value, const Submi
   }
   runtime::LocalSubmitContext dry_run{host.spark_home, host.data_dir / "apps" / *app_id, *app_id,
                                       host.max_local_cores};
-  auto argv = runtime::BuildLocalSubmitArgv(plan.merged.config, dry_run);
-  if (!argv) return tl::unexpected(argv.error());
-  plan.argv = std::move(*argv);
+  auto command = runtime::BuildLocalSubmit(plan.merged.config, dry_run);
+  if (!command) return tl::unexpected(command.error());
+  plan.argv = std::move(command->argv);
+  plan.properties = std::move(command->properties);
   plan.app_id = std::move(*app_id);
   plan.job_id = std::move(*job_id);
   plan.template_id = std::move(*template_id);

@@ -1,5 +1,5 @@
 // The part of POST /cluster/{c}/app that needs no store and starts nothing: the body's keys and
-// ids checked, the config layers merged and the spark-submit argv built as the launcher will.
+// ids checked, the config layers merged and the spark-submit command built as the launcher will.
 // AppService::Submit supplies store-backed lookups; bench/fuzz/submission_fuzz.cpp fixed ones.
 #pragma once
 
@@ -15,6 +15,7 @@
 #include "common/result.hpp"
 #include "control/config_merge.hpp"
 #include "control/spark_conf_check.hpp"
+#include "runtime/properties_file.hpp"
 
 namespace sparkplane::control {
 
@@ -43,6 +44,7 @@ struct SubmissionPlan {
   MergedConfig merged;            // platform defaults → template → job config → configOverrides
   std::vector<std::string> argv;  // what the local runtime will exec for this app
   std::vector<std::string> warnings;  // accepted, but worth telling the user (unknown keys)
+  runtime::SparkProperties properties;  // and write to its properties file (all config values)
 };
 
 // A job id for submissions that name none: derived from the main file and class so that runs

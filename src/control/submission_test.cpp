@@ -37,6 +37,11 @@ TEST_F(SubmissionTest, LayersMergeIntoTheArgv) {
   EXPECT_EQ(plan->argv[2], "local[2]");
   EXPECT_EQ(plan->argv[plan->argv.size() - 2], "/jobs/t.py");
   EXPECT_EQ(plan->argv.back(), "x");
+  // Config values go to the properties file the launcher writes, never to the argv.
+  EXPECT_EQ(plan->argv[plan->argv.size() - 3], "/data/apps/run-1/spark.properties");
+  ASSERT_NE(plan->properties.Find("b"), nullptr);
+  EXPECT_EQ(*plan->properties.Find("b"), "j");
+  EXPECT_EQ(*plan->properties.Find("a"), "t");
 }
 
 // Ocean's precedence, highest first: configOverrides, job config, template; platform defaults

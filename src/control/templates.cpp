@@ -1,17 +1,39 @@
 #include "control/templates.hpp"
 
+#include <optional>
+
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
 #include "common/spec_fields.hpp"
 #include "common/util.hpp"
 #include "control/app_spec.hpp"
+#include "control/secrets.hpp"
 
 namespace sparkplane::control {
 namespace json = boost::json;
 namespace {
 
-// Fills display_name and config_json of `record` from a template body.
+// A config parsed from its stored text, or nullopt when there is none (or it is damaged).
+std::optional<json::object> StoredConfig(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return std::nullopt;
+  return std::move(v.get_object());
+}
+
+// The config to store from a validated body `config`: placeholders of redacted values sent
+// back resolve to the values of the version being replaced (`stored_text`).
+Result<std::string> ConfigToStore(const json::value& config, const std::string& stored_text) {
+  json::object incoming = config.get_object();
+  auto stored = StoredConfig(stored_text);
+  SPARKPLANE_TRY(RestoreRedacted(incoming, stored ? &*stored : nullptr, "config"));
+  return json::serialize(incoming);
+}
+
+// Fills display_name and config_json of `record` from a template body; `record.config_json` is
+// the stored version it replaces (empty for a new template).
 Status ReadTemplateBody(const json::value& value, store::TemplateRecord& record) {
   if (!value.is_object()) return Fail(ErrorCode::kInvalidArgument, "the body must be a JSON object");
   const auto& body = value.get_object();
@@ -19,7 +41,9 @@ Status ReadTemplateBody(const json::value& value, store::TemplateRecord& record)
   const json::value* config = body.if_contains("config");
   if (!config) return Fail(ErrorCode::kInvalidArgument, "config: is required (an ApplicationSpec)", {"config"});
   SPARKPLANE_TRY(ValidateAppSpec(*config, "config"));
-  record.config_json = json::serialize(*config);
+  auto to_store = ConfigToStore(*config, record.config_json);
+  if (!to_store) return tl::unexpected(to_store.error());
+  record.config_json = std::move(*to_store);
   record.display_name = record.id;
   if (auto* name = body.if_contains("displayName"); name && !name->is_null()) {
     if (!name->is_string() || name->get_string().size() > 256) {
@@ -100,7 +124,12 @@ Result<store::JobRecord> TemplateService::SetJobConfig(const std::string& cluste
     SPARKPLANE_TRY(CheckKnownKeys(body.get_object(), {"config"}));
     if (auto* config = body.get_object().if_contains("config"); config && !config->is_null()) {
       SPARKPLANE_TRY(ValidateAppSpec(*config, "config"));
-      if (!config->get_object().empty()) config_json = json::serialize(*config);
+      if (!config->get_object().empty()) {
+        auto existing = store_.GetJob(cluster_id, job_id);
+        auto to_store = ConfigToStore(*config, existing ? existing->config_json : std::string());
+        if (!to_store) return tl::unexpected(to_store.error());
+        config_json = std::move(*to_store);
+      }
     }
   }
   SPARKPLANE_TRY(store_.SetJobConfig(cluster_id, job_id, config_json, NowMillis()));

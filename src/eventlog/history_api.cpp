@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <ctime>
+#include <optional>
 
 #include "eventlog/json_writer.hpp"
 #include "eventlog/metrics.hpp"
@@ -784,8 +785,27 @@ void WriteExecutor(JsonWriter& w, const Executor& e) {
   w.EndObject();
 }
 
-void WriteEnvironment(JsonWriter& w, const AppModel& app) {
+// As Spark's /environment: values whose key or value the pattern is found in are redacted; the
+// server's pattern and the app's own spark.redaction.regex (when it compiles; else everything)
+// both apply.
+Properties Redacted(const Properties& props, const Redactor& server, const Redactor* own) {
+  Properties out = props;
+  for (auto& [k, v] : out) {
+    if (k == kRedactionRegexKey) continue;
+    if (server.IsSecret(k, v) || (own && own->IsSecret(k, v))) v = kRedactedValue;
+  }
+  return out;
+}
+
+void WriteEnvironment(JsonWriter& w, const AppModel& app, const Redactor& redactor) {
   const Environment& env = app.environment;
+  std::optional<Redactor> own;
+  for (const auto& [k, v] : env.spark) {
+    if (k != kRedactionRegexKey) continue;
+    auto compiled = Redactor::Create(v);
+    own = compiled ? std::move(*compiled) : Redactor::MatchEverything();
+  }
+  const Redactor* own_ptr = own ? &*own : nullptr;
   w.BeginObject();
   w.Key("runtime");
   w.BeginObject();
@@ -793,10 +813,10 @@ void WriteEnvironment(JsonWriter& w, const AppModel& app) {
   w.Field("javaHome", env.java_home);
   w.Field("scalaVersion", env.scala_version);
   w.EndObject();
-  WritePairs(w, "sparkProperties", env.spark);
-  WritePairs(w, "hadoopProperties", env.hadoop);
-  WritePairs(w, "systemProperties", env.system);
-  WritePairs(w, "metricsProperties", env.metrics);
+  WritePairs(w, "sparkProperties", Redacted(env.spark, redactor, own_ptr));
+  WritePairs(w, "hadoopProperties", Redacted(env.hadoop, redactor, own_ptr));
+  WritePairs(w, "systemProperties", Redacted(env.system, redactor, own_ptr));
+  WritePairs(w, "metricsProperties", Redacted(env.metrics, redactor, own_ptr));
   WritePairs(w, "classpathEntries", env.classpath);
   w.Key("resourceProfiles");
   w.BeginArray();
@@ -991,7 +1011,7 @@ bool IsAppEndpoint(std::string_view s) {
 
 // Routes below /applications/{id}[/{attempt}] on a loaded model.
 net::Response AppRoute(const AppModel& app, const LogLayout& layout, const Segments& rest,
-                       const net::Request& req) {
+                       const net::Request& req, const Redactor& redactor) {
   (void)layout;
   JsonWriter w;
   std::string_view what = rest[0];
@@ -1140,7 +1160,7 @@ net::Response AppRoute(const AppModel& app, const LogLayout& layout, const Segme
     return JsonResponse(w.Take());
   }
   if (what == "environment") {
-    WriteEnvironment(w, app);
+    WriteEnvironment(w, app, redactor);
     return JsonResponse(w.Take());
   }
   if (what == "storage" && rest.size() >= 2 && rest[1] == "rdd") {
@@ -1281,7 +1301,7 @@ net::Response HistoryApi::Handle(const net::Request& req) const {
   auto answer = [&](const AppModel& app, const LogLayout& layout) {
     if (app.app_id != app_id || (attempt && app.attempt_id != *attempt)) return;
     matched = true;
-    response = AppRoute(app, layout, rest, req);
+    response = AppRoute(app, layout, rest, req, redactor_);
   };
   // Fast path: the log named after the app, replayed without listing every log.
   if (auto named = catalog_->FindByName(app_id, attempt)) {
@@ -1295,7 +1315,7 @@ net::Response HistoryApi::Handle(const net::Request& req) const {
     return TextError(404, fmt::format("unknown app: {}", app_id));
   }
   auto st = log->With([&](const AppModel& app, const LogLayout& layout) {
-    response = AppRoute(app, layout, rest, req);
+    response = AppRoute(app, layout, rest, req, redactor_);
   });
   if (!st) return TextError(500, st.error().message);
   return response;

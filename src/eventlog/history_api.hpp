@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "common/redaction.hpp"
 #include "eventlog/catalog.hpp"
 #include "net/http.hpp"
 
@@ -11,7 +12,9 @@ namespace sparkplane::eventlog {
 
 class HistoryApi {
  public:
-  explicit HistoryApi(std::shared_ptr<Catalog> catalog) : catalog_(std::move(catalog)) {}
+  // `environment` values are redacted with `redactor` (and each app's own pattern), as Spark's.
+  explicit HistoryApi(std::shared_ptr<Catalog> catalog, Redactor redactor = Redactor::Default())
+      : catalog_(std::move(catalog)), redactor_(std::move(redactor)) {}
 
   // req.path is the path below /api/v1 (e.g. "/applications/app-1/stages"); req.query its
   // decoded query. Thread-safe. Besides Spark's routes it serves
@@ -20,6 +23,7 @@ class HistoryApi {
 
  private:
   std::shared_ptr<Catalog> catalog_;
+  Redactor redactor_;
 };
 
 }  // namespace sparkplane::eventlog

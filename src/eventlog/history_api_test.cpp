@@ -353,3 +353,38 @@ TEST_F(HistoryApiTest, MetricsJsonFollowsDesignDefinitions) {
 
 }  // namespace
 }  // namespace sparkplane::eventlog
+
+namespace sparkplane::eventlog {
+namespace {
+
+// Issue 18: /environment redacts as Spark's does, with the server's pattern and the app's own.
+TEST(HistoryRedactionTest, EnvironmentValuesAreRedacted) {
+  auto dir = std::filesystem::temp_directory_path() / ("shs-redact-" + RandomHex(8));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "local-9") << R"({"Event":"SparkListenerLogStart","Spark Version":"4.0.1"}
+{"Event":"SparkListenerEnvironmentUpdate","JVM Information":{"Java Version":"17"},"Spark Properties":{"spark.app.id":"local-9","spark.myapp.password":"pw-in-log","spark.redaction.regex":"(?i)secret|password|myco","spark.myco.thing":"mc-val","spark.executor.memory":"1g"},"Hadoop Properties":{"fs.s3a.secret.key":"hk-in-log"},"System Properties":{"sun.java.command":"Main --token tk-in-log"},"Metrics Properties":{},"Classpath Entries":{"/a.jar":"System Classpath"}}
+{"Event":"SparkListenerApplicationStart","App Name":"t","App ID":"local-9","Timestamp":1000,"User":"u"}
+{"Event":"SparkListenerApplicationEnd","Timestamp":2000}
+)";
+  auto catalog = std::make_shared<Catalog>();
+  catalog->AddDirectory(dir);
+  auto check = [&](const HistoryApi& api) {
+    auto r = api.Handle(MakeRequest("applications/local-9/environment"));
+    ASSERT_EQ(r.status, 200) << r.body;
+    for (std::string_view secret : {"pw-in-log", "hk-in-log", "tk-in-log"}) {
+      EXPECT_EQ(r.body.find(secret), std::string::npos) << secret;
+    }
+    EXPECT_EQ(r.body.find("mc-val"), std::string::npos);  // by the app's own pattern
+    EXPECT_NE(r.body.find("*********(redacted)"), std::string::npos);
+    EXPECT_NE(r.body.find("\"1g\""), std::string::npos);
+    EXPECT_NE(r.body.find("(?i)secret|password|myco"), std::string::npos);  // the pattern itself
+  };
+  check(HistoryApi(catalog));
+  auto server = Redactor::Create("(?i)secret|password|token");
+  ASSERT_TRUE(server.has_value());
+  check(HistoryApi(catalog, *server));
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sparkplane::eventlog

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -39,8 +40,16 @@ Result<ProcessInfo> ProcessSupervisor::Spawn(const SpawnRequest& request, ExitCa
   std::vector<char*> argv;
   for (auto& a : request.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
+  // request.env replaces same-named variables of the server's environment (getenv would
+  // otherwise find the server's first).
   std::vector<std::string> env_storage;
-  for (char** e = environ; *e; ++e) env_storage.emplace_back(*e);
+  auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
+  for (char** e = environ; *e; ++e) {
+    std::string_view name = name_of(*e);
+    bool replaced = std::any_of(request.env.begin(), request.env.end(),
+                                [&](const std::string& r) { return name_of(r) == name; });
+    if (!replaced) env_storage.emplace_back(*e);
+  }
   for (auto& e : request.env) env_storage.push_back(e);
   std::vector<char*> envp;
   for (auto& e : env_storage) envp.push_back(e.data());
@@ -50,7 +59,7 @@ Result<ProcessInfo> ProcessSupervisor::Spawn(const SpawnRequest& request, ExitCa
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, request.log_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_APPEND, 0644);
+                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   if (!request.working_dir.empty())
     posix_spawn_file_actions_addchdir_np(&actions, request.working_dir.c_str());
