@@ -13,8 +13,13 @@ import pytest
 
 
 class Server:
+    """`extra` without --runtime runs apps on --runtime local (one JVM each, cheap); the
+    standalone suite passes --runtime standalone."""
+
     def __init__(self, binary, data_dir, extra=(), log_dir=None):
         """log_dir: where the server's output goes (default: the data folder, which must exist)."""
+        if "--runtime" not in extra:
+            extra = ["--runtime", "local", *extra]
         self.data_dir = pathlib.Path(data_dir)
         self.log_path = pathlib.Path(log_dir or data_dir) / f"server-{time.time_ns()}.log"
         self.log = open(self.log_path, "w")

@@ -28,7 +28,7 @@ def main():
     binary, pairs = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 5
     data = pathlib.Path(tempfile.mkdtemp(prefix="sp-e2e-"))
     server = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(data),
-                               "--max-concurrent-apps", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               "--runtime", "local", "--max-concurrent-apps", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     while not (data / "server-url").exists():
         time.sleep(0.05)
     url, token = (data / "server-url").read_text().strip(), (data / "admin-token").read_text().strip()

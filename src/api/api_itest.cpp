@@ -32,6 +32,7 @@ class ApiITest : public ::testing::Test {
     options.max_body_bytes = 64 * 1024;
     options.kill_grace = std::chrono::seconds(5);
     options.launcher = SPARKPLANE_BINARY;
+    options.runtime.runtime = "local";  // the API under test; tests/standalone runs the cluster
     auto server = Server::Start(options);
     ASSERT_TRUE(server.has_value()) << server.error().message;
     server_ = std::move(*server);
@@ -265,6 +266,7 @@ TEST_F(ApiITest, TemplatesJobConfigsAndPrecedence) {
   options.listen = "127.0.0.1:0";
   options.data_dir = data_;
   options.launching_paused = true;
+  options.runtime.runtime = "local";
   auto restarted = Server::Start(options);
   ASSERT_TRUE(restarted.has_value()) << restarted.error().message;
   server_ = std::move(*restarted);

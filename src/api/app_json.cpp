@@ -75,6 +75,9 @@ json::object AppToJson(const store::AppRecord& app, AppView view, const Redactor
     if (auto* spark = metrics.as_object().if_contains("spark")) shown["spark"] = *spark;
     o["metrics"] = std::move(shown);
     if (auto* id = metrics.as_object().if_contains("sparkAppId")) o["sparkAppId"] = *id;
+    // Where it ran: the runtime, its cores and executors, and why fewer executors than asked.
+    if (auto* allocation = metrics.as_object().if_contains("allocation"))
+      o["allocation"] = *allocation;
   }
   if (view == AppView::kDetailed) {
     o["config"] = RedactedSpec(app.config_json, redactor);

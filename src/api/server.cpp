@@ -124,12 +124,16 @@ class ServerImpl final : public Server {
       if (!found) return tl::unexpected(found.error());
       spark_home = *found;
     }
-    control::AppServiceOptions app_options{
-        data_dir, spark_home, PythonFor(spark_home), options.max_concurrent_apps,
-        static_cast<int>(std::max(1u, std::thread::hardware_concurrency())), options.kill_grace,
-        options.launcher};
+    int max_local_cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    auto runtime = MakeRuntime(
+        options.runtime,
+        {data_dir, spark_home, PythonFor(spark_home), options.launcher, max_local_cores}, *store_);
+    if (!runtime) return tl::unexpected(runtime.error());
+    runtime_name_ = std::string((*runtime)->name());
+    control::AppServiceOptions app_options{data_dir, spark_home, max_local_cores,
+                                           options.kill_grace};
     app_options.redactor = *redactor;
-    apps_ = std::make_unique<control::AppService>(*store_, app_options);
+    apps_ = std::make_unique<control::AppService>(*store_, app_options, std::move(*runtime));
     handler_ = std::make_unique<ApiHandler>(*store_, *apps_, *redactor);
     history_ = std::make_unique<eventlog::HistoryApi>(apps_->catalog(), *redactor);
     handler_->Mount("/api/v1/", [this](const net::Request& r) {
@@ -151,8 +155,9 @@ class ServerImpl final : public Server {
     apps_->Start();
     std::string host = listen->first == "0.0.0.0" || listen->first == "::" ? "127.0.0.1" : listen->first;
     SPARKPLANE_TRY(WriteFileAtomic(data_dir / "server-url", fmt::format("http://{}:{}\n", host, http_->port())));
-    spdlog::info("sparkplane serving on http://{}:{} (cluster {}, data {}, spark {})", listen->first,
-                 http_->port(), cluster_id_, data_dir.string(), spark_home.string());
+    spdlog::info("sparkplane serving on http://{}:{} (cluster {}, data {}, spark {}, runtime {})",
+                 listen->first, http_->port(), cluster_id_, data_dir.string(), spark_home.string(),
+                 runtime_name_);
     return Ok();
   }
 
@@ -190,6 +195,7 @@ class ServerImpl final : public Server {
   std::unique_ptr<net::HttpServer> http_;
   std::string cluster_id_;
   std::string new_admin_token_;
+  std::string runtime_name_;
   bool stopped_ = false;
 };
 

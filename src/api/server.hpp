@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "api/serve_runtime.hpp"
 #include "common/redaction.hpp"
 #include "common/result.hpp"
 
@@ -16,7 +17,7 @@ struct ServeOptions {
   std::filesystem::path data_dir = "sparkplane-data";
   std::string store_url;  // empty: SQLite in data_dir; or postgresql://… shared by replicas
   std::filesystem::path spark_home;               // empty: FindSparkHome()
-  int max_concurrent_apps = 2;
+  RuntimeFlags runtime;  // --runtime, --spark-master, --max-concurrent-apps, --fleet-*
   size_t max_body_bytes = 8u << 20;
   std::chrono::milliseconds kill_grace{10000};
   int http_threads = 0;  // HTTP loop threads; 0 = half the cores, at least one

@@ -35,7 +35,7 @@ struct ServeFlags {
 void AddServeCommand(CLI::App& app) {
   auto flags = std::make_shared<ServeFlags>();
   api::ServeOptions& o = flags->options;
-  auto* serve = app.add_subcommand("serve", "run the API server and the local Spark runtime");
+  auto* serve = app.add_subcommand("serve", "run the API server and the Spark runtime");
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on")->capture_default_str();
   AddDataDirFlag(serve, flags->data_dir, "folder for the database, logs and apps");
   serve
@@ -45,9 +45,44 @@ void AddServeCommand(CLI::App& app) {
       ->envname("SPARKPLANE_STORE");
   serve->add_option("--spark-home", flags->spark_home,
                     "Spark distribution (default: $SPARK_HOME, then .venv's pyspark)");
-  serve->add_option("--max-concurrent-apps", o.max_concurrent_apps, "apps running at once")
+  auto& rt = o.runtime;
+  serve
+      ->add_option("--runtime", rt.runtime,
+                   "where apps run: standalone (a Spark cluster with real executors) or local "
+                   "(local[N], one JVM per app)")
       ->capture_default_str()
+      ->check(CLI::IsMember({"standalone", "local"}));
+  serve->add_option(
+      "--spark-master", rt.spark_master,
+      "spark://HOST:PORT of an existing standalone cluster (default: an embedded one)");
+  serve
+      ->add_option("--spark-master-webui-port", rt.spark_master_webui_port,
+                   "web UI port of --spark-master (its /json/ gives the capacity)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535));
+  serve
+      ->add_option("--max-concurrent-apps", rt.max_concurrent_apps,
+                   "--runtime local: apps running at once (default 2)")
       ->check(CLI::Range(1, 1000));
+  serve->add_option("--fleet-shapes", rt.fleet_shapes,
+                    "worker shapes the fleet starts, e.g. 2c4g,4c8g (default 2c4g,4c8g,8c16g)");
+  serve
+      ->add_option(
+          "--fleet-max-cores", rt.fleet_max_cores,
+          "host limit for workers plus drivers, in Spark cores (default 4 per hardware thread)")
+      ->check(CLI::Range(int64_t{1}, int64_t{100000}));
+  serve->add_option("--fleet-max-memory", rt.fleet_max_memory,
+                    "host limit for workers plus drivers, e.g. 16g (default 3/4 of the memory)");
+  serve
+      ->add_option("--fleet-headroom-cores", rt.fleet_headroom_cores,
+                   "executor cores kept free on running workers so the next app starts at once")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
+  serve
+      ->add_option("--fleet-idle-ttl", rt.fleet_idle_ttl_seconds,
+                   "seconds a worker stays idle before it is decommissioned and removed")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   serve->add_option("--max-body-bytes", o.max_body_bytes, "request body limit")
       ->capture_default_str();
   serve

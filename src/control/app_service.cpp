@@ -1,24 +1,20 @@
 #include "control/app_service.hpp"
 
+#include <fmt/format.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <fstream>
-
 #include <boost/json.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include <fstream>
 
 #include "common/spec_fields.hpp"
 #include "common/util.hpp"
 #include "control/app_spec.hpp"
 #include "control/secrets.hpp"
-#include "control/submission.hpp"
 #include "control/issues.hpp"
-#include "runtime/driver_wrapper.hpp"
+#include "control/submission.hpp"
 #include "runtime/spark_install.hpp"
-#include "runtime/properties_file.hpp"
-#include "runtime/spark_submit.hpp"
 
 namespace sparkplane::control {
 namespace json = boost::json;
@@ -30,6 +26,7 @@ using store::AppTransition;
 namespace {
 
 constexpr auto kLoopTick = std::chrono::seconds(1);
+constexpr int kAdmissionWindow = 256;  // oldest pending apps offered to the runtime per tick
 constexpr std::string_view kTimedOutPrefix = "timed out: ";
 
 std::string ReadTail(const std::filesystem::path& path, size_t max_bytes) {
@@ -89,11 +86,13 @@ std::string ExtractErrorLines(const std::string& tail) {
   return out;
 }
 
-AppService::AppService(store::Store& store, AppServiceOptions options)
+AppService::AppService(store::Store& store, AppServiceOptions options,
+                       std::unique_ptr<runtime::Runtime> runtime)
     : store_(store),
       options_(std::move(options)),
       catalog_(std::make_shared<eventlog::Catalog>()),
-      observer_(store, catalog_, *options_.clock) {
+      observer_(store, catalog_, *options_.clock),
+      runtime_(std::move(runtime)) {
   if (auto version = runtime::SparkVersionAt(options_.spark_home)) spark_versions_.push_back(*version);
   config_keys_ = SparkConfigKeys::Load(options_.spark_home);
   if (!config_keys_) {
@@ -122,7 +121,7 @@ void AppService::Shutdown() {
   }
   wake_.notify_all();
   if (loop_.joinable()) loop_.join();
-  supervisor_.TerminateAll(options_.kill_grace);
+  runtime_->Shutdown(options_.kill_grace);
 }
 
 void AppService::SetLaunchingPaused(bool paused) {
@@ -140,15 +139,21 @@ void AppService::RecoverInterruptedApps() {
     return;
   }
   for (auto& app : *running) {
-    auto pid = static_cast<pid_t>(app.pid);
     fs::path exit_file = fs::path(app.app_dir) / "driver.exit";
-    if (pid > 0 && app.pid_start_ticks > 0 && runtime::ProcessStartTicks(pid) == app.pid_start_ticks) {
+    runtime::DriverHandle handle{static_cast<pid_t>(app.pid), app.pid_start_ticks};
+    json::error_code ec;
+    json::value config = json::parse(app.config_json, ec);
+    if (ec || !config.is_object()) config = json::object{};
+    runtime::AppRequest request{app.id, &config.get_object()};
+    {
       std::lock_guard lock(mutex_);
-      supervisor_.Adopt(pid, app.pid_start_ticks, exit_file, [this, id = app.id](int code) { OnDriverExit(id, code); });
-      Track(app, pid);
-      observer_.Watch(app);
-      spdlog::info("re-adopted running app {} (pid {})", app.id, pid);
-      continue;
+      if (runtime_->Adopt(request, handle, app.app_dir,
+                          [this, id = app.id](int code) { OnDriverExit(id, code); })) {
+        Track(app, handle);
+        observer_.Watch(app);
+        spdlog::info("re-adopted running app {} (pid {})", app.id, handle.pid);
+        continue;
+      }
     }
     // It ended while no server watched it: the wrapper's exit file says how.
     int code = -1;
@@ -158,8 +163,8 @@ void AppService::RecoverInterruptedApps() {
   }
 }
 
-void AppService::Track(const AppRecord& app, pid_t pid) {
-  running_[app.id] = pid;
+void AppService::Track(const AppRecord& app, const runtime::DriverHandle& handle) {
+  running_[app.id] = handle;
   json::error_code ec;
   auto config = json::parse(app.config_json, ec);
   if (!ec && config.is_object()) {
@@ -168,21 +173,21 @@ void AppService::Track(const AppRecord& app, pid_t pid) {
 }
 
 void AppService::ForwardKillRequests() {
-  std::vector<std::pair<std::string, pid_t>> tracked;
+  std::vector<std::pair<std::string, runtime::DriverHandle>> tracked;
   {
     std::lock_guard lock(mutex_);
     tracked.assign(running_.begin(), running_.end());
   }
-  for (auto& [app_id, pid] : tracked) {
+  for (auto& [app_id, handle] : tracked) {
     auto app = store_.GetApp(app_id);
     // A kill asked through another replica (or before a restart) reaches the driver here.
-    if (app && app->kill_requested_at > 0) supervisor_.Terminate(pid, options_.kill_grace);
+    if (app && app->kill_requested_at > 0) runtime_->Kill(handle, options_.kill_grace);
   }
 }
 
 void AppService::EnforceTimeouts() {
   int64_t now = options_.clock->NowMillis();
-  std::vector<std::pair<std::string, pid_t>> expired;
+  std::vector<std::pair<std::string, runtime::DriverHandle>> expired;
   {
     std::lock_guard lock(mutex_);
     for (auto it = deadlines_.begin(); it != deadlines_.end();) {
@@ -194,7 +199,7 @@ void AppService::EnforceTimeouts() {
       }
     }
   }
-  for (auto& [app_id, pid] : expired) {
+  for (auto& [app_id, handle] : expired) {
     std::string why = fmt::format("{}the app exceeded its timeout (policy KILL)", kTimedOutPrefix);
     auto marked = store_.TransitionApp(app_id, {.to = AppState::kRunning, .from = AppState::kRunning, .at = now,
                                                 .kill_requested_at = now, .error_message = why});
@@ -207,7 +212,7 @@ void AppService::EnforceTimeouts() {
     }
     if (!*marked) continue;  // it ended meanwhile
     spdlog::warn("app {} timed out; killing it", app_id);
-    supervisor_.Terminate(pid, options_.kill_grace);
+    runtime_->Kill(handle, options_.kill_grace);
   }
 }
 
@@ -235,6 +240,7 @@ Result<AppRecord> AppService::Submit(const std::string& cluster_id, const json::
                              {options_.spark_home, options_.data_dir, options_.max_local_cores, spark_versions_,
                               config_keys_ ? &*config_keys_ : nullptr});
   if (!plan) return tl::unexpected(plan.error());
+  SPARKPLANE_TRY(runtime_->CheckRunnable(plan->merged.config));
 
   int64_t now = options_.clock->NowMillis();
   AppRecord app;
@@ -297,7 +303,7 @@ Result<AppRecord> AppService::Kill(const std::string& cluster_id, const std::str
                                                .at = now, .kill_requested_at = now}));
   std::unique_lock lock(mutex_);
   if (auto it = running_.find(app_id); it != running_.end()) {
-    supervisor_.Terminate(it->second, options_.kill_grace);
+    runtime_->Kill(it->second, options_.kill_grace);
     app_ended_.wait_for(lock, options_.kill_grace + std::chrono::seconds(5),
                         [&] { return !running_.count(app_id); });
   }
@@ -308,55 +314,114 @@ Result<AppRecord> AppService::Kill(const std::string& cluster_id, const std::str
 void AppService::LaunchLoop() {
   std::unique_lock lock(mutex_);
   bool leading = false;
+  bool recovered = false;  // the runtime is started and the previous leader's apps adopted
+  std::string last_start_error;
   int64_t ticks = 0;
   while (!stopping_) {
     lock.unlock();
-    // Only the replica holding the lease launches and watches drivers; it picks up the
-    // drivers a previous leader left running when it takes over.
+    // Only the replica holding the lease launches and watches drivers; it starts the runtime
+    // and picks up the drivers a previous leader left running when it takes over.
     bool lease = store_.HoldsSchedulerLease().value_or(false);
     if (lease && !leading) {
       spdlog::info("this replica now runs the launch loop");
-      RecoverInterruptedApps();
+      recovered = false;
     }
     if (!lease && leading) spdlog::warn("lost the scheduler lease; another replica launches apps now");
     leading = lease;
-    if (leading) {
+    if (leading && !recovered) {
+      if (!runtime_started_) {
+        auto started = runtime_->Start();
+        if (started) {
+          runtime_started_ = true;
+        } else if (started.error().message != last_start_error) {
+          last_start_error = started.error().message;
+          spdlog::error("cannot start the {} runtime (retrying): {}", runtime_->name(),
+                        last_start_error);
+        }
+      }
+      if (runtime_started_) {
+        RecoverInterruptedApps();
+        recovered = true;
+      }
+    }
+    if (leading && recovered) {
       EnforceTimeouts();
       ForwardKillRequests();
       if (++ticks % 5 == 0) observer_.PollAll();
     }
     lock.lock();
     ++launch_passes_;
-    if (!leading) {
-      wake_.wait_for(lock, kLoopTick);
-      continue;
-    }
-    if (!paused_ && static_cast<int>(running_.size()) < options_.max_concurrent_apps) {
-      int free_slots = options_.max_concurrent_apps - static_cast<int>(running_.size());
+    if (leading && recovered && !paused_ && !stopping_) {
       lock.unlock();
-      auto pending = store_.ListApps({.states = {AppState::kPending}, .limit = free_slots});
-      if (!pending) spdlog::error("cannot list pending apps: {}", pending.error().message);
-      if (pending) {
-        for (auto& app : *pending) Launch(app);
-      }
+      AdmitPending();
       lock.lock();
-      if (pending && !pending->empty()) continue;  // there may be more
     }
     wake_.wait_for(lock, kLoopTick);
   }
 }
 
-void AppService::Launch(const AppRecord& app) {
+void AppService::AdmitPending() {
+  auto pending = store_.ListApps({.states = {AppState::kPending}, .limit = kAdmissionWindow});
+  if (!pending) {
+    spdlog::error("cannot list pending apps: {}", pending.error().message);
+    return;
+  }
+  int64_t now = options_.clock->NowMillis();
+  std::vector<json::value> configs;
+  configs.reserve(pending->size());
+  std::vector<runtime::AppRequest> requests;
+  std::map<std::string, const AppRecord*> by_id;
+  for (auto& app : *pending) {
+    json::error_code ec;
+    configs.push_back(json::parse(app.config_json, ec));
+    if (ec || !configs.back().is_object()) {
+      FailLaunch(app, "stored config is not a JSON object");
+      continue;
+    }
+    const json::object& config = configs.back().get_object();
+    if (auto deadline = TimeoutDeadline(config, app.created_at); deadline && *deadline <= now) {
+      auto timed_out = store_.TransitionApp(
+          app.id, {.to = AppState::kTimedOut,
+                   .from = AppState::kPending,
+                   .at = now,
+                   .ended_at = now,
+                   .error_message =
+                       std::string(kTimedOutPrefix) + "the timeout passed while the app was queued",
+                   .reason = "timeout"});
+      if (!timed_out) {
+        spdlog::error("cannot record the timeout of app {}: {}", app.id, timed_out.error().message);
+      }
+      continue;
+    }
+    requests.push_back({app.id, &config});
+    by_id[app.id] = &app;
+  }
+  for (auto& admission : runtime_->Admit(requests)) {
+    auto it = by_id.find(admission.app_id);
+    if (it != by_id.end()) Launch(*it->second, admission);
+  }
+}
+
+void AppService::FailLaunch(const AppRecord& app, const std::string& reason,
+                            const std::vector<std::string>& secrets) {
+  std::string why = ScrubSecrets(reason, secrets);
+  int64_t now = options_.clock->NowMillis();
+  auto failed = store_.TransitionApp(app.id, {.to = AppState::kFailed,
+                                              .from = AppState::kPending,
+                                              .at = now,
+                                              .ended_at = now,
+                                              .error_message = why,
+                                              .reason = "launch failed"});
+  spdlog::warn("app {} failed to launch: {}", app.id, why);
+  // It stays PENDING and the next pass tries again.
+  if (!failed) {
+    spdlog::error("cannot record the failed launch of app {}: {}", app.id, failed.error().message);
+  }
+}
+
+void AppService::Launch(const AppRecord& app, const runtime::Admission& admission) {
   std::vector<std::string> secrets;  // of the app's config, kept out of messages and log lines
-  auto fail = [&](const std::string& reason) {
-    int64_t now = options_.clock->NowMillis();
-    std::string why = ScrubSecrets(reason, secrets);
-    auto failed = store_.TransitionApp(app.id, {.to = AppState::kFailed, .from = AppState::kPending, .at = now,
-                                                .ended_at = now, .error_message = why, .reason = "launch failed"});
-    spdlog::warn("app {} failed to launch: {}", app.id, why);
-    // It stays PENDING and the next pass tries again.
-    if (!failed) spdlog::error("cannot record the failed launch of app {}: {}", app.id, failed.error().message);
-  };
+  auto fail = [&](const std::string& why) { FailLaunch(app, why, secrets); };
   std::error_code ec;
   std::filesystem::path dir = app.app_dir;
   std::filesystem::create_directories(dir / "eventlog", ec);
@@ -365,48 +430,33 @@ void AppService::Launch(const AppRecord& app) {
   auto config = json::parse(app.config_json, parse_error);
   if (parse_error || !config.is_object()) return fail("stored config is not a JSON object");
   secrets = SecretValues(config.as_object(), options_.redactor);
-  int64_t now = options_.clock->NowMillis();
-  if (auto deadline = TimeoutDeadline(config.as_object(), app.created_at); deadline && *deadline <= now) {
-    auto timed_out = store_.TransitionApp(
-        app.id, {.to = AppState::kTimedOut, .from = AppState::kPending, .at = now, .ended_at = now,
-                 .error_message = std::string(kTimedOutPrefix) + "the timeout passed while the app was queued",
-                 .reason = "timeout"});
-    if (!timed_out) spdlog::error("cannot record the timeout of app {}: {}", app.id, timed_out.error().message);
-    return;
-  }
-  runtime::LocalSubmitContext context{options_.spark_home, dir, app.id, options_.max_local_cores};
-  auto command = runtime::BuildLocalSubmit(config.as_object(), context);
-  if (!command) return fail(command.error().message);
-  // Config values reach Spark through this 0600 file, never through the command line.
-  if (auto written = runtime::WritePropertiesFile(command->properties_file, command->properties);
-      !written) {
-    return fail(written.error().message);
-  }
-  fs::path exit_file = dir / "driver.exit";
-  fs::remove(exit_file, ec);
-  std::vector<std::string> argv = std::move(command->argv);
-  if (!options_.launcher.empty())
-    argv = runtime::WrapDriverArgv(options_.launcher, exit_file.string(), argv);
-  int cores = runtime::LocalCores(config.as_object(), options_.max_local_cores);
-  std::vector<std::string> env = {"PYSPARK_PYTHON=" + options_.python,
-                                  "PYSPARK_DRIVER_PYTHON=" + options_.python,
-                                  "SPARK_LOCAL_IP=127.0.0.1"};
-  env.insert(env.end(), command->driver_env.begin(), command->driver_env.end());
-  runtime::SpawnRequest request{std::move(argv), std::move(env), dir, dir / "driver.log"};
-  std::lock_guard lock(mutex_);  // registers the pid before an exit can be reported
-  auto started = supervisor_.Spawn(request, [this, id = app.id](int code) { OnDriverExit(id, code); });
+  runtime::AppRequest request{app.id, &config.as_object()};
+  std::lock_guard lock(mutex_);  // registers the driver before an exit can be reported
+  auto started = runtime_->Launch(request, admission, dir,
+                                  [this, id = app.id](int code) { OnDriverExit(id, code); });
   if (!started) return fail(started.error().message);
-  Track(app, started->pid);
+  Track(app, started->handle);
   catalog_->AddDirectory(dir / "eventlog");
   observer_.Watch(app);
-  now = options_.clock->NowMillis();
-  auto moved = store_.TransitionApp(app.id, {.to = AppState::kRunning, .from = AppState::kPending, .at = now,
-                                             .started_at = now, .pid = started->pid,
-                                             .pid_start_ticks = started->start_ticks,
-                                             .metrics_json = json::serialize(json::object{{"allocatedCores", cores}}),
-                                             .cores = cores, .reason = "launched"});
-  if (!moved || !*moved) supervisor_.Terminate(started->pid, std::chrono::milliseconds(0));  // killed meanwhile
-  spdlog::info("app {} launched (pid {})", app.id, started->pid);
+  int64_t now = options_.clock->NowMillis();
+  json::object allocation{{"runtime", runtime_->name()}, {"cores", started->cores}};
+  if (runtime_->name() != "local") allocation["executors"] = admission.executors;
+  if (!admission.note.empty()) allocation["note"] = admission.note;
+  json::object metrics{{"allocatedCores", started->cores}, {"allocation", allocation}};
+  std::string reason = admission.note.empty() ? "launched" : "launched: " + admission.note;
+  auto moved = store_.TransitionApp(app.id, {.to = AppState::kRunning,
+                                             .from = AppState::kPending,
+                                             .at = now,
+                                             .started_at = now,
+                                             .pid = started->handle.pid,
+                                             .pid_start_ticks = started->handle.start_ticks,
+                                             .metrics_json = json::serialize(metrics),
+                                             .cores = started->cores,
+                                             .reason = reason});
+  if (!moved || !*moved)
+    runtime_->Kill(started->handle, std::chrono::milliseconds(0));  // killed meanwhile
+  spdlog::info("app {} launched on {} (pid {}){}", app.id, runtime_->name(), started->handle.pid,
+               admission.note.empty() ? "" : ": " + admission.note);
 }
 
 void AppService::OnDriverExit(const std::string& app_id, int exit_code) {

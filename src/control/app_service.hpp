@@ -1,8 +1,9 @@
-// Applications: submission (validation, config merge, persistence), the launch queue, kills and
-// state changes. Thread-safe. Owns the driver processes it starts.
+// Applications: submission (validation, config merge, persistence), admission through the
+// runtime, kills and state changes. Thread-safe. Drivers run through the Runtime seam only.
 #pragma once
 
 #include <atomic>
+#include <boost/json/value.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -23,21 +24,16 @@
 #include "control/spark_observer.hpp"
 #include "control/submission.hpp"
 #include "eventlog/catalog.hpp"
-#include "runtime/process.hpp"
+#include "runtime/runtime.hpp"
 #include "store/store.hpp"
 
 namespace sparkplane::control {
 
 struct AppServiceOptions {
   std::filesystem::path data_dir;     // apps live in data_dir/apps/<appId>/
-  std::filesystem::path spark_home;   // pyspark's folder: bin/spark-submit
-  std::string python;                 // interpreter for PySpark drivers and workers
-  int max_concurrent_apps = 2;        // RUNNING at once; the rest wait as PENDING
-  int max_local_cores = 1;            // cap for local[N]
+  std::filesystem::path spark_home;   // pyspark's folder: bin/spark-submit (submission checks)
+  int max_local_cores = 1;            // cap for local[N] in the submission's argv preview
   std::chrono::milliseconds kill_grace{10000};  // SIGTERM → SIGKILL
-  // The sparkplane binary, whose `driver-wrapper` records each driver's exit status so a
-  // restarted server can re-adopt running drivers. Empty: drivers run unwrapped.
-  std::string launcher;
   Clock* clock = &SystemClock();  // creation ages, timeouts and state times; not owned
   // Finds the config values kept out of launch errors and log lines (serve --redaction-regex).
   Redactor redactor = Redactor::Default();
@@ -45,14 +41,16 @@ struct AppServiceOptions {
 
 class AppService {
  public:
-  AppService(store::Store& store, AppServiceOptions options);
+  // `runtime` runs the drivers; its Start() is called when this replica takes the lease.
+  AppService(store::Store& store, AppServiceOptions options,
+             std::unique_ptr<runtime::Runtime> runtime);
 
   // The event logs of every app this service ran, for the History Server API.
   std::shared_ptr<eventlog::Catalog> catalog() const { return catalog_; }
   ~AppService();  // Shutdown()
 
-  // Starts the launch loop. Apps left RUNNING by a previous server are failed (and their
-  // drivers stopped); PENDING ones are launched in order.
+  // Starts the launch loop. Apps left RUNNING by a previous server are re-adopted (or given
+  // the end their exit file records); PENDING ones start in order as the runtime admits them.
   void Start();
   // Stops launching, stops every running driver (they become FAILED with the reason) and waits.
   void Shutdown();
@@ -77,13 +75,17 @@ class AppService {
 
  private:
   void LaunchLoop();
-  void Launch(const store::AppRecord& app);
+  void Launch(const store::AppRecord& app, const runtime::Admission& admission);
+  void AdmitPending();
+  // Records the failed launch; `secrets` (the config's secret values) are scrubbed from `why`.
+  void FailLaunch(const store::AppRecord& app, const std::string& why,
+                  const std::vector<std::string>& secrets = {});
   void OnDriverExit(const std::string& app_id, int exit_code);
   void RecoverInterruptedApps();
   void EnforceTimeouts();
   void ForwardKillRequests();
   // Registers a running driver (launched or adopted) for kills and timeouts.
-  void Track(const store::AppRecord& app, pid_t pid);
+  void Track(const store::AppRecord& app, const runtime::DriverHandle& handle);
 
   store::Store& store_;
   AppServiceOptions options_;
@@ -91,11 +93,12 @@ class AppService {
   std::optional<SparkConfigKeys> config_keys_;     // its configuration keys, when listed
   std::shared_ptr<eventlog::Catalog> catalog_;
   SparkObserver observer_;
-  runtime::ProcessSupervisor supervisor_;
+  std::unique_ptr<runtime::Runtime> runtime_;
+  bool runtime_started_ = false;  // launch-loop thread only
   std::mutex mutex_;
   std::condition_variable wake_;            // launch loop
   std::condition_variable app_ended_;       // Kill() waiters
-  std::map<std::string, pid_t> running_;    // app id → driver pid
+  std::map<std::string, runtime::DriverHandle> running_;  // app id → driver
   std::map<std::string, int64_t> deadlines_;  // app id → epoch millis of its timeout
   bool stopping_ = false;
   bool paused_ = false;

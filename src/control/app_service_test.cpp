@@ -2,13 +2,14 @@
 // as its arguments say). Real Spark runs in the api integration tests.
 #include "control/app_service.hpp"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
 
 #include "common/util.hpp"
 #include "common/wait.hpp"
+#include "runtime/local_runtime.hpp"
 
 namespace sparkplane::control {
 namespace {
@@ -32,10 +33,11 @@ class AppServiceTest : public ::testing::Test {
     ASSERT_TRUE(WriteFileAtomic(dir_ / "app.py", "print(1)\n").has_value());
     store_ = std::move(*store::OpenSqliteStore((dir_ / "db").string()));
     ASSERT_TRUE(store_->InsertCluster({"osc-00000001", "AVAILABLE", "local", 1, 1}).has_value());
-    AppServiceOptions options{dir_ / "data", dir_ / "spark", "/usr/bin/python3", 1, 2,
-                              std::chrono::milliseconds(500)};
+    AppServiceOptions options{dir_ / "data", dir_ / "spark", 2, std::chrono::milliseconds(500)};
     options.clock = &clock_;
-    service_ = std::make_unique<AppService>(*store_, options);
+    service_ = std::make_unique<AppService>(
+        *store_, options,
+        runtime::MakeLocalRuntime({{dir_ / "spark", "/usr/bin/python3", ""}, 1, 2}));
     service_->Start();
   }
   void TearDown() override {

@@ -5,7 +5,7 @@
 namespace sparkplane::store {
 namespace {
 
-constexpr std::array<std::string_view, 4> kMigrations{{
+constexpr std::array<std::string_view, 5> kMigrations{{
     R"sql(
 CREATE TABLE clusters (
   id TEXT PRIMARY KEY,
@@ -99,6 +99,28 @@ CREATE TABLE sessions (
   expires_at BIGINT NOT NULL
 );
 CREATE INDEX sessions_expires ON sessions (expires_at);
+)sql",
+    // Fleet nodes (Spark workers started by the local-process provider) and their lives.
+    R"sql(
+CREATE TABLE nodes (
+  id TEXT PRIMARY KEY,
+  node_group TEXT NOT NULL,
+  instance_type TEXT NOT NULL,
+  state TEXT NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  cores BIGINT NOT NULL,
+  memory_mib BIGINT NOT NULL,
+  price_micro_usd_per_hour BIGINT NOT NULL DEFAULT 0,
+  host TEXT NOT NULL DEFAULT '',
+  port BIGINT NOT NULL DEFAULT 0,
+  pid BIGINT NOT NULL DEFAULT 0,
+  pid_start_ticks BIGINT NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  ready_at BIGINT NOT NULL DEFAULT 0,
+  ended_at BIGINT NOT NULL DEFAULT 0,
+  updated_at BIGINT NOT NULL
+);
+CREATE INDEX nodes_ended_at ON nodes (ended_at, created_at);
 )sql",
 }};
 

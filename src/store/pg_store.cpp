@@ -617,6 +617,18 @@ class PgStore final : public Store {
     });
   }
 
+  Status UpsertNode(const NodeRecord& node) override {
+    return Run([&](Session& s) -> Status {
+      auto query = UpsertNodeSql(node, Dialect::kPostgres);
+      SPARKPLANE_TRY(s.Exec(query.sql, FromSql(query.params)));
+      return Ok();
+    });
+  }
+
+  Result<std::vector<NodeRecord>> ListNodes(bool live_only) override {
+    return List(ListNodesSql(live_only, Dialect::kPostgres), ReadNode<Row>);
+  }
+
   // The lease is a session-level advisory lock on lease_conn_, a connection kept open whether
   // or not it holds the lock (so replicas waiting for the lease do not reconnect on every call).
   // A holder proves on every call, with one round trip, that its session and so the lock are

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "store/row_readers.hpp"
+
 namespace sparkplane::store {
 namespace {
 
@@ -118,6 +120,39 @@ SqlQuery ListJobsSql(const JobQuery& q, std::string_view columns, Dialect dialec
   }
   out.params = b.TakeParams();
   return out;
+}
+
+SqlQuery UpsertNodeSql(const NodeRecord& n, Dialect dialect) {
+  char mark = dialect == Dialect::kSqlite ? '?' : '$';
+  std::string values, updates;
+  std::string_view columns = kNodeColumns;
+  int index = 0;
+  while (!columns.empty()) {
+    size_t comma = columns.find(',');
+    std::string_view column = columns.substr(0, comma);
+    ++index;
+    if (!values.empty()) values += ", ";
+    values += fmt::format("{}{}", mark, index);
+    if (index > 1) {
+      if (!updates.empty()) updates += ", ";
+      updates += fmt::format("{0} = excluded.{0}", column);
+    }
+    if (comma == std::string_view::npos) break;
+    columns.remove_prefix(comma + 1);
+    while (!columns.empty() && columns.front() == ' ') columns.remove_prefix(1);
+  }
+  return SqlQuery{
+      fmt::format("INSERT INTO nodes ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
+                  kNodeColumns, values, updates),
+      {n.id, n.node_group, n.instance_type, n.state, n.reason, n.cores, n.memory_mib,
+       n.price_micro_usd_per_hour, n.host, n.port, n.pid, n.pid_start_ticks, n.created_at,
+       n.ready_at, n.ended_at, n.updated_at}};
+}
+
+SqlQuery ListNodesSql(bool live_only, Dialect) {
+  return SqlQuery{fmt::format("SELECT {} FROM nodes{} ORDER BY created_at, id", kNodeColumns,
+                              live_only ? " WHERE ended_at = 0" : ""),
+                  {}};
 }
 
 }  // namespace sparkplane::store

@@ -26,6 +26,11 @@ struct SqlQuery {
 SqlQuery ListAppsSql(const AppQuery& query, std::string_view columns, Dialect dialect, bool count_only);
 SqlQuery ListJobsSql(const JobQuery& query, std::string_view columns, Dialect dialect, bool count_only);
 
+// Inserts the node or replaces every column of the row with its id.
+SqlQuery UpsertNodeSql(const NodeRecord& node, Dialect dialect);
+// SELECT <kNodeColumns> FROM nodes, oldest first; only nodes that have not ended when live_only.
+SqlQuery ListNodesSql(bool live_only, Dialect dialect);
+
 // The SQL expression an AppOrderBy sorts on.
 std::string_view AppSortExpression(AppOrderBy order_by);
 

@@ -49,4 +49,6 @@ int64_t Store::SortKey(const AppRecord& app, AppOrderBy order_by) {
   return app.created_at;
 }
 
+bool IsLiveNode(const NodeRecord& node) { return node.ended_at == 0; }
+
 }  // namespace sparkplane::store

@@ -115,4 +115,28 @@ struct AppTransition {
   std::string reason;  // recorded in app_events
 };
 
+// One fleet node's life (a Spark Worker process for the local-process provider). States:
+// STARTING → READY → DECOMMISSIONING → REMOVED, or LOST (died) / FAILED (never registered).
+struct NodeRecord {
+  std::string id;             // node-<hex>
+  std::string node_group;     // the fleet group it belongs to
+  std::string instance_type;  // its catalog shape, e.g. local-2c4g
+  std::string state = "STARTING";
+  std::string reason;  // why it was added, or why it ended
+  int64_t cores = 0;
+  int64_t memory_mib = 0;
+  int64_t price_micro_usd_per_hour = 0;
+  std::string host;
+  int64_t port = 0;
+  int64_t pid = 0;              // process group leader while alive
+  int64_t pid_start_ticks = 0;  // tells a reused pid apart
+  int64_t created_at = 0;
+  int64_t ready_at = 0;  // 0 = not yet
+  int64_t ended_at = 0;  // 0 = alive
+  int64_t updated_at = 0;
+};
+
+// A node that has not ended (STARTING, READY or DECOMMISSIONING).
+bool IsLiveNode(const NodeRecord& node);
+
 }  // namespace sparkplane::store

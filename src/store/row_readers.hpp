@@ -33,6 +33,17 @@ TokenRecord ReadToken(const Row& r) {
   return TokenRecord{r.Text(0), r.Text(1), r.Int(2)};
 }
 
+inline constexpr std::string_view kNodeColumns =
+    "id, node_group, instance_type, state, reason, cores, memory_mib, price_micro_usd_per_hour, "
+    "host, port, pid, pid_start_ticks, created_at, ready_at, ended_at, updated_at";
+
+template <class Row>
+NodeRecord ReadNode(const Row& r) {
+  return NodeRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5),
+                    r.Int(6),  r.Int(7),  r.Text(8), r.Int(9),  r.Int(10), r.Int(11),
+                    r.Int(12), r.Int(13), r.Int(14), r.Int(15)};
+}
+
 template <class Row>
 JobRecord ReadJob(const Row& r) {
   return JobRecord{r.Text(0), r.Text(1), r.Text(2), r.Int(3), r.Int(4), r.Text(5), r.Text(6)};

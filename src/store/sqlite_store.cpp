@@ -363,6 +363,19 @@ class SqliteStore final : public Store {
     return s->Run();
   }
 
+  Status UpsertNode(const NodeRecord& node) override {
+    std::lock_guard lock(mutex_);
+    return ForEachRow(db_, UpsertNodeSql(node, Dialect::kSqlite), [](const Stmt&) {});
+  }
+
+  Result<std::vector<NodeRecord>> ListNodes(bool live_only) override {
+    auto reader = Reader();
+    std::vector<NodeRecord> out;
+    SPARKPLANE_TRY(ForEachRow(reader.db, ListNodesSql(live_only, Dialect::kSqlite),
+                              [&](const Stmt& s) { out.push_back(ReadNode(s)); }));
+    return out;
+  }
+
   // One process owns an embedded database, so it always runs the scheduler.
   Result<bool> HoldsSchedulerLease() override { return true; }
 

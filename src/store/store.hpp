@@ -92,6 +92,10 @@ class Store {
   virtual Result<SessionRecord> GetSession(const std::string& digest) = 0;
   virtual Status DeleteSession(const std::string& digest) = 0;  // absent is fine
 
+  // Fleet nodes: insert or replace the whole row; list oldest first (live_only: not ended).
+  virtual Status UpsertNode(const NodeRecord& node) = 0;
+  virtual Result<std::vector<NodeRecord>> ListNodes(bool live_only) = 0;
+
   // Whether this process may run the launch/scheduling loop. Several replicas may share one
   // database; exactly one holds the lease at a time, and it passes on when the holder dies.
   virtual Result<bool> HoldsSchedulerLease() = 0;

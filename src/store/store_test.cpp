@@ -212,6 +212,48 @@ TEST_P(StoreTest, ListsAndDeletesTokens) {
   EXPECT_EQ(store_->ListTokens().value().size(), 1u);
 }
 
+TEST_P(StoreTest, NodesUpsertAndListLiveOnes) {
+  NodeRecord node{"node-a",
+                  "spark-workers",
+                  "local-2c4g",
+                  "STARTING",
+                  "added for pending apps",
+                  2,
+                  4096,
+                  100000,
+                  "127.0.0.1",
+                  40000,
+                  123,
+                  456,
+                  10,
+                  0,
+                  0,
+                  10};
+  ASSERT_TRUE(store_->UpsertNode(node).has_value());
+  NodeRecord other = node;
+  other.id = "node-b";
+  other.created_at = 20;
+  ASSERT_TRUE(store_->UpsertNode(other).has_value());
+  node.state = "READY";
+  node.ready_at = 15;
+  ASSERT_TRUE(store_->UpsertNode(node).has_value());  // the same row, replaced
+  other.state = "LOST";
+  other.reason = "the worker process exited (code 137)";
+  other.ended_at = 30;
+  ASSERT_TRUE(store_->UpsertNode(other).has_value());
+  auto all = store_->ListNodes(false).value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].id, "node-a");
+  EXPECT_EQ(all[0].state, "READY");
+  EXPECT_EQ(all[0].ready_at, 15);
+  EXPECT_EQ(all[0].pid_start_ticks, 456);
+  EXPECT_EQ(all[0].price_micro_usd_per_hour, 100000);
+  EXPECT_EQ(all[1].reason, "the worker process exited (code 137)");
+  auto live = store_->ListNodes(true).value();
+  ASSERT_EQ(live.size(), 1u);
+  EXPECT_EQ(live[0].id, "node-a");
+}
+
 // Walks every page forward and backward under several filters and orders: no duplicates, no gaps,
 // and the same set as one unpaginated query.
 TEST_P(StoreTest, KeysetPaginationWalksWithoutGapsOrDuplicates) {
