@@ -4,6 +4,7 @@ import json
 import os
 import pathlib
 import signal
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -31,6 +32,10 @@ class Server:
         wait_until(lambda: url_file.exists() or self.proc.poll() is not None, "the server to start", seconds=60)
         assert url_file.exists(), "server did not start"
         self.url = url_file.read_text().strip()
+        # With --tls-cert the server speaks https; its (self-signed) certificate is what we trust.
+        extra = [str(e) for e in extra]
+        self.ca_file = extra[extra.index("--tls-cert") + 1] if "--tls-cert" in extra else None
+        self.tls = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
         self.token = (self.data_dir / "admin-token").read_text().strip()
         self.cluster = self.call("GET", "/ocean/spark/cluster")[1]["response"]["items"][0]["id"]
 
@@ -40,7 +45,7 @@ class Server:
                                      headers={"Authorization": "Bearer " + self.token,
                                               "Content-Type": "application/json"})
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
+            with urllib.request.urlopen(req, timeout=timeout, context=self.tls) as resp:
                 return resp.status, json.load(resp)
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"{}")

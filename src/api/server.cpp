@@ -97,6 +97,9 @@ class ServerImpl final : public Server {
       return Fail(ErrorCode::kInvalidArgument, "--redaction-regex: " + redactor.error().message);
     ::umask(077);
     WarnIfShared(options.data_dir);
+    if (options.tls_cert_file.empty() != options.tls_key_file.empty()) {
+      return Fail(ErrorCode::kInvalidArgument, "TLS needs both --tls-cert and --tls-key");
+    }
     std::error_code ec;
     fs::create_directories(options.data_dir / "apps", ec);
     if (ec) return Fail(ErrorCode::kIo, fmt::format("cannot create {}: {}", options.data_dir.string(), ec.message()));
@@ -148,14 +151,17 @@ class ServerImpl final : public Server {
       return r.path.rfind("/api/v1/", 0) == 0 || r.method != "GET";
     };
     http_options.slow_threads = 8;
+    http_options.tls_cert_file = options.tls_cert_file.string();
+    http_options.tls_key_file = options.tls_key_file.string();
     auto http = net::HttpServer::Start(http_options, [this](const net::Request& r) { return handler_->Handle(r); });
     if (!http) return tl::unexpected(http.error());
     http_ = std::move(*http);
     apps_->SetLaunchingPaused(options.launching_paused);
     apps_->Start();
     std::string host = listen->first == "0.0.0.0" || listen->first == "::" ? "127.0.0.1" : listen->first;
-    SPARKPLANE_TRY(WriteFileAtomic(data_dir / "server-url", fmt::format("http://{}:{}\n", host, http_->port())));
-    spdlog::info("sparkplane serving on http://{}:{} (cluster {}, data {}, spark {}, runtime {})",
+    std::string scheme = options.tls_cert_file.empty() ? "http" : "https";
+    SPARKPLANE_TRY(WriteFileAtomic(data_dir / "server-url", fmt::format("{}://{}:{}\n", scheme, host, http_->port())));
+    spdlog::info("sparkplane serving on {}://{}:{} (cluster {}, data {}, spark {}, runtime {})", scheme,
                  listen->first, http_->port(), cluster_id_, data_dir.string(), spark_home.string(),
                  runtime_name_);
     return Ok();

@@ -25,6 +25,9 @@ struct ServeOptions {
   std::string launcher;  // the sparkplane binary (for its driver-wrapper); empty: no wrapper
   // Keys (or values) it is found in are shown redacted in every reply (Spark's pattern syntax).
   std::string redaction_regex = std::string(kDefaultRedactionRegex);
+  // Both set: serve https with this PEM certificate chain and key (server-url says https://).
+  std::filesystem::path tls_cert_file;
+  std::filesystem::path tls_key_file;
 };
 
 class Server {

@@ -98,6 +98,11 @@ Result<Client> Client::Connect(ClientOptions options) {
         "no API token: pass --token, set SPARKPLANE_TOKEN, or run where DATA_DIR/admin-token is "
         "readable");
   }
+  std::error_code ec;
+  if (!options.ca_file.empty() && !std::filesystem::is_regular_file(options.ca_file, ec)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("--ca-cert {}: no such file", options.ca_file));
+  }
   Client client(options);
   if (client.options_.cluster.empty()) {
     auto clusters = client.CallOcean("GET", "cluster");
@@ -125,8 +130,12 @@ Result<net::ClientResponse> Client::Send(const std::string& method, const std::s
   req.body = body;
   auto res = http_.Send(req);
   if (!res) {
-    return Fail(res.error().code, fmt::format("{} (is the server at {} running?)",
-                                              res.error().message, options_.url));
+    const std::string& message = res.error().message;
+    bool unreachable =
+        message.rfind("cannot connect", 0) == 0 || message.rfind("cannot resolve", 0) == 0;
+    if (!unreachable) return tl::unexpected(res.error());
+    return Fail(res.error().code,
+                fmt::format("{} (is the server at {} running?)", message, options_.url));
   }
   if (res->status >= 300) return ReplyError(*res);
   return res;

@@ -18,6 +18,8 @@ struct ClientOptions {
   std::string token;  // --token, else $SPARKPLANE_TOKEN, else DATA_DIR/admin-token
   std::string data_dir = "sparkplane-data";  // --data-dir, else $SPARKPLANE_DATA_DIR
   std::string cluster;                       // --cluster, else the server's first cluster
+  std::string
+      ca_file;  // --ca-cert, else $SPARKPLANE_CA_CERT: trusted for https (else the system's CAs)
 };
 
 // `host:port`, `http://host:port[/]` or `https://host:port[/]` as a base URL without a trailing
@@ -56,7 +58,8 @@ class Client {
   const std::string& cluster() const { return options_.cluster; }
 
  private:
-  explicit Client(ClientOptions options) : options_(std::move(options)) {}
+  explicit Client(ClientOptions options)
+      : options_(std::move(options)), http_(net::TlsClientOptions{options_.ca_file}) {}
   Result<net::ClientResponse> Send(const std::string& method, const std::string& path,
                                    const std::string& body);
   ClientOptions options_;

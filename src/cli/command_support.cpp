@@ -21,6 +21,10 @@ void AddClientFlags(CLI::App* sub, ClientFlags& flags) {
   AddDataDirFlag(sub, flags.options.data_dir,
                  "the server's data folder, to read its URL and token from");
   sub->add_option("--cluster", flags.options.cluster, "cluster id (default: the server's first)");
+  sub->add_option("--ca-cert", flags.options.ca_file,
+                  "PEM certificate(s) to trust for an https server, e.g. its self-signed one "
+                  "(default: the system's CAs)")
+      ->envname("SPARKPLANE_CA_CERT");
   sub->add_flag("--json", flags.json, "print JSON for scripts");
 }
 

@@ -16,7 +16,8 @@ struct ClientFlags {
   bool json = false;
 };
 
-// --url, --token, --data-dir ($SPARKPLANE_DATA_DIR), --cluster and --json on `sub`.
+// --url, --token, --data-dir ($SPARKPLANE_DATA_DIR), --cluster, --ca-cert ($SPARKPLANE_CA_CERT)
+// and --json on `sub`.
 void AddClientFlags(CLI::App* sub, ClientFlags& flags);
 // --data-dir with $SPARKPLANE_DATA_DIR as its fallback, for commands that read the folder.
 CLI::Option* AddDataDirFlag(CLI::App* sub, std::string& data_dir, const std::string& help);

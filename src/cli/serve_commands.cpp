@@ -90,6 +90,9 @@ void AddServeCommand(CLI::App& app) {
                    "HTTP loop threads (0: half the cores, at least one)")
       ->capture_default_str()
       ->check(CLI::Range(0, 256));
+  serve->add_option("--tls-cert", o.tls_cert_file,
+                    "serve https with this PEM certificate chain (with --tls-key)");
+  serve->add_option("--tls-key", o.tls_key_file, "the certificate's unencrypted PEM private key");
   serve->add_flag("--launching-paused", o.launching_paused,
                   "accept submissions but launch nothing (maintenance, benchmarks)");
   serve

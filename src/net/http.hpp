@@ -67,6 +67,10 @@ struct ServerOptions {
   // handled on a separate pool of `slow_threads`, so they never hold a loop thread.
   std::function<bool(const Request&)> is_slow;
   int slow_threads = 4;
+  // Both set: every connection speaks TLS 1.2+ with this PEM certificate chain and unencrypted
+  // PEM private key (Start fails with kInvalidArgument if they cannot be used); both empty: http.
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // Event-loop HTTP/1.1 server with keep-alive. Malformed requests get 400 without reaching the
@@ -88,7 +92,7 @@ struct ClientResponse {
 
 struct ClientRequest {
   std::string method = "GET";
-  std::string url;  // http://host:port/path?query
+  std::string url;  // http:// or https://host:port/path?query
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   int timeout_seconds = 60;
@@ -97,19 +101,27 @@ struct ClientRequest {
   std::function<bool(std::string_view chunk)> on_chunk;
 };
 
-// Blocking HTTP/1.1 client (plain http only) that keeps its connection open between requests to
-// the same host and port while the server allows it. A request that finds a reused connection
-// already closed by the server is sent once more on a new one. Not thread-safe.
+// How an https client trusts servers: it always verifies the certificate chain and that the
+// certificate names the host (DNS name or IP address).
+struct TlsClientOptions {
+  std::string ca_file;  // PEM CA certificates (or a self-signed server certificate); empty: the system's
+};
+
+// Blocking HTTP/1.1 client (http and https) that keeps its connection open between requests to
+// the same scheme, host and port while the server allows it. A request that finds a reused
+// connection already closed by the server is sent once more on a new one. Not thread-safe.
 class HttpClient {
  public:
   HttpClient();
+  explicit HttpClient(TlsClientOptions tls);
   ~HttpClient();
   HttpClient(HttpClient&&) noexcept;
   HttpClient& operator=(HttpClient&&) noexcept;
   Result<ClientResponse> Send(const ClientRequest& request);
 
+  struct Connection;  // opaque: the socket and TLS state, in http_client.cpp
+
  private:
-  struct Connection;
   std::unique_ptr<Connection> connection_;
 };
 

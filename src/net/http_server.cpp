@@ -2,7 +2,8 @@
 // coroutine per connection on the loop it was assigned to (round robin). Handlers run inline on
 // the loop; requests marked slow run on a separate pool; streamed bodies, whose sources may wait
 // for data, are written from a thread of their own and the connection returns to its loop
-// afterwards.
+// afterwards. With a certificate, every connection speaks TLS (a handshake first, then the same
+// HTTP code over the ssl stream).
 #include <sys/socket.h>
 
 #include <cctype>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -23,6 +25,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
@@ -38,6 +41,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
@@ -80,10 +84,18 @@ void SetCommonFields(http::response<Body>& res, const Response& response, bool k
 }
 
 struct Connection {
-  Connection(std::shared_ptr<asio::io_context> context, tcp::socket socket)
-      : io(std::move(context)), stream(std::move(socket)) {}
+  Connection(std::shared_ptr<asio::io_context> context, tcp::socket socket, ssl::context* tls_context)
+      : io(std::move(context)) {
+    if (tls_context) {
+      tls.emplace(std::move(socket), *tls_context);
+    } else {
+      plain.emplace(std::move(socket));
+    }
+  }
+  beast::tcp_stream& tcp() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
   std::shared_ptr<asio::io_context> io;  // outlives the socket even if the server is gone
-  beast::tcp_stream stream;
+  std::optional<beast::tcp_stream> plain;  // exactly one of plain and tls
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
   std::string remote;
   bool idle = false;  // waiting for the next request; guarded by Server::mutex_
@@ -103,6 +115,7 @@ class Server final : public HttpServer {
 
   Status Listen() {
     beast::error_code ec;
+    if (!options_.tls_cert_file.empty() || !options_.tls_key_file.empty()) SPARKPLANE_TRY(LoadTls());
     auto address = asio::ip::make_address(options_.host, ec);
     if (ec) return Fail(ErrorCode::kInvalidArgument, fmt::format("bad listen host '{}'", options_.host));
     tcp::endpoint endpoint{address, options_.port};
@@ -158,7 +171,35 @@ class Server final : public HttpServer {
   // Thread-safe at the OS level; the socket object itself is left to its owner. Callers hold
   // mutex_, and connections leave connections_ before their socket is closed, so the
   // descriptor is still this connection's.
-  static void ShutdownSocket(Connection& c) { ::shutdown(c.stream.socket().native_handle(), SHUT_RDWR); }
+  static void ShutdownSocket(Connection& c) { ::shutdown(c.tcp().socket().native_handle(), SHUT_RDWR); }
+
+  Status LoadTls() {
+    if (options_.tls_cert_file.empty() || options_.tls_key_file.empty()) {
+      return Fail(ErrorCode::kInvalidArgument, "TLS needs both a certificate and its private key");
+    }
+    tls_context_.emplace(ssl::context::tls_server);
+    tls_context_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                              ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    beast::error_code ec;
+    tls_context_->use_certificate_chain_file(options_.tls_cert_file, ec);
+    if (ec) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("cannot use the TLS certificate {}: {} (a PEM certificate chain is expected)",
+                              options_.tls_cert_file, ec.message()));
+    }
+    tls_context_->use_private_key_file(options_.tls_key_file, ssl::context::pem, ec);
+    if (ec) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  fmt::format("cannot use the TLS key {}: {} (an unencrypted PEM key matching the certificate is "
+                              "expected)",
+                              options_.tls_key_file, ec.message()));
+    }
+    if (SSL_CTX_check_private_key(tls_context_->native_handle()) != 1) {
+      return Fail(ErrorCode::kInvalidArgument, fmt::format("the TLS key {} does not match the certificate {}",
+                                                           options_.tls_key_file, options_.tls_cert_file));
+    }
+    return Ok();
+  }
 
   asio::awaitable<void> AcceptLoop() {
     while (!stopping_) {
@@ -174,15 +215,15 @@ class Server final : public HttpServer {
       }
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
-      auto conn = std::make_shared<Connection>(loop.io, std::move(socket));
-      auto peer = conn->stream.socket().remote_endpoint(ignored);
+      auto conn = std::make_shared<Connection>(loop.io, std::move(socket), tls_context_ ? &*tls_context_ : nullptr);
+      auto peer = conn->tcp().socket().remote_endpoint(ignored);
       if (!ignored) conn->remote = peer.address().to_string();
       {
         std::lock_guard lock(mutex_);
         if (stopping_) break;
         connections_.insert(conn);
       }
-      asio::co_spawn(conn->stream.get_executor(), Session(conn), asio::detached);
+      asio::co_spawn(conn->tcp().get_executor(), Session(conn, true), asio::detached);
     }
   }
 
@@ -198,26 +239,40 @@ class Server final : public HttpServer {
       connections_.erase(conn);
     }
     beast::error_code ignored;
-    conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    conn->stream.socket().close(ignored);
+    conn->tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    conn->tcp().socket().close(ignored);
     std::lock_guard lock(mutex_);
     if (connections_.empty()) drained_.notify_all();
   }
 
-  asio::awaitable<void> Session(ConnectionPtr conn) {
-    bool handed_off = co_await ServeRequests(conn);
+  // Serves the connection (after the TLS handshake when `fresh`) until it ends or a streamed
+  // reply takes it over.
+  asio::awaitable<void> Session(ConnectionPtr conn, bool fresh) {
+    bool handed_off = false;
+    if (conn->tls) {
+      bool ready = !fresh;
+      if (fresh) {
+        conn->tcp().expires_after(kTransferTimeout);
+        auto [ec] = co_await conn->tls->async_handshake(ssl::stream_base::server, kAwait);
+        ready = !ec;  // e.g. a plain-http client: nothing can be answered
+      }
+      if (ready) handed_off = co_await ServeRequests(conn, *conn->tls);
+    } else {
+      handed_off = co_await ServeRequests(conn, *conn->plain);
+    }
     if (!handed_off) Close(conn);
   }
 
   // Serves requests until the connection ends (false) or a streamed reply takes it over (true).
-  asio::awaitable<bool> ServeRequests(const ConnectionPtr& conn) {
-    auto& stream = conn->stream;
+  template <class Stream>
+  asio::awaitable<bool> ServeRequests(const ConnectionPtr& conn, Stream& stream) {
+    auto& tcp_stream = beast::get_lowest_layer(stream);
     while (!stopping_) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(boost::none);  // checked below, so an oversized request still gets a reply
       parser.header_limit(64 * 1024);
       SetIdle(*conn, true);
-      stream.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
+      tcp_stream.expires_after(std::chrono::seconds(options_.idle_timeout_seconds));
       auto [ec, unused] = co_await http::async_read_header(stream, conn->buffer, parser, kAwait);
       SetIdle(*conn, false);
       if (ec) {
@@ -231,7 +286,7 @@ class Server final : public HttpServer {
         too_large = true;
       } else {
         parser.body_limit(options_.max_body_bytes);
-        stream.expires_after(kTransferTimeout);
+        tcp_stream.expires_after(kTransferTimeout);
         auto [body_ec, read] = co_await http::async_read(stream, conn->buffer, parser, kAwait);
         if (body_ec == http::error::body_limit) {
           too_large = true;
@@ -260,7 +315,7 @@ class Server final : public HttpServer {
         response = Handle(req);
       }
       if (response.stream) {
-        stream.expires_never();
+        tcp_stream.expires_never();
         HandOffStream(conn, std::move(response), raw.version(), keep_alive);
         co_return true;
       }
@@ -282,25 +337,26 @@ class Server final : public HttpServer {
     }
   }
 
-  static asio::awaitable<bool> WriteSimple(beast::tcp_stream& stream, Response response, unsigned version,
-                                           bool keep_alive) {
+  template <class Stream>
+  static asio::awaitable<bool> WriteSimple(Stream& stream, Response response, unsigned version, bool keep_alive) {
     http::response<http::string_body> res{static_cast<http::status>(response.status), version};
     SetCommonFields(res, response, keep_alive);
     res.body() = std::move(response.body);
     res.prepare_payload();
-    stream.expires_after(kTransferTimeout);
+    beast::get_lowest_layer(stream).expires_after(kTransferTimeout);
     auto [ec, written] = co_await http::async_write(stream, res, kAwait);
     co_return !ec;
   }
 
   // Reads and drops what the client still sends so that closing does not reset the connection
   // before it has read the 413.
-  static asio::awaitable<void> DiscardUnreadBody(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+  template <class Stream>
+  static asio::awaitable<void> DiscardUnreadBody(Stream& stream, beast::flat_buffer& buffer) {
     beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_send, ignored);
     for (size_t total = 0; total < (64u << 20);) {
       buffer.clear();
-      stream.expires_after(std::chrono::seconds(1));
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(1));
       auto [ec, n] = co_await stream.async_read_some(buffer.prepare(16 * 1024), kAwait);
       if (ec) break;
       total += n;
@@ -311,10 +367,11 @@ class Server final : public HttpServer {
   // connection then goes back to the loop (keep-alive) or is closed.
   void HandOffStream(ConnectionPtr conn, Response response, unsigned version, bool keep_alive) {
     std::thread([this, conn = std::move(conn), response = std::move(response), version, keep_alive]() mutable {
-      bool complete = WriteStream(conn->stream, response, version, keep_alive);
+      bool complete = conn->tls ? WriteStream(*conn->tls, response, version, keep_alive)
+                                : WriteStream(*conn->plain, response, version, keep_alive);
       response.stream = nullptr;  // release the source's resources before the connection idles
       if (complete && keep_alive && !stopping_) {
-        asio::co_spawn(conn->stream.get_executor(), Session(conn), asio::detached);
+        asio::co_spawn(conn->tcp().get_executor(), Session(conn, false), asio::detached);
       } else {
         Close(conn);
       }
@@ -322,7 +379,8 @@ class Server final : public HttpServer {
   }
 
   // Blocking chunked write; false when the connection failed or the server stopped midway.
-  bool WriteStream(beast::tcp_stream& stream, Response& response, unsigned version, bool keep_alive) {
+  template <class Stream>
+  bool WriteStream(Stream& stream, Response& response, unsigned version, bool keep_alive) {
     http::response<http::empty_body> res{static_cast<http::status>(response.status), version};
     SetCommonFields(res, response, keep_alive);
     res.chunked(true);
@@ -365,6 +423,7 @@ class Server final : public HttpServer {
   std::vector<Loop> loops_;  // one io_context and thread each
   size_t next_loop_ = 0;     // used by the accept loop only
   tcp::acceptor acceptor_;
+  std::optional<ssl::context> tls_context_;  // set when serving https
   std::vector<std::thread> threads_;
   asio::thread_pool slow_pool_;
   std::mutex stop_mutex_;
