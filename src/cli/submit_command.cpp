@@ -136,8 +136,8 @@ void AddSubmitCommand(CLI::App& app) {
       }
       return;
     }
-    std::cerr << "submitted " << id << "\n";
-    SayOnInterrupt(id, flags->client);
+    SayOnInterrupt(id, flags->client);  // before saying so: a script may interrupt once it reads it
+    std::cerr << "submitted " << id << std::endl;
     json::value ended = WaitForEnd(client, id);
     if (flags->client.json) {
       PrintJson(ended);

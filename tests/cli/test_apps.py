@@ -2,7 +2,8 @@
 paused (so 50+ submissions start no Spark): tables, --json, paging, filters and exit codes."""
 import json
 import pathlib
-import time
+import signal
+import subprocess
 
 import pytest
 
@@ -128,13 +129,16 @@ def test_invalid_submission_exits_2(cli):
     assert "HTTP 400" in r.stderr and "/no/such/file.py" in r.stderr
 
 
-def test_submit_wait_ends_1_when_the_app_is_killed(cli, paused, binary):
-    import subprocess
-    waiter = subprocess.Popen([binary, "submit", "--job", "waited", "--app", "waited-1", "--wait", PI],
+def start_waiting(cli, binary, app_id):
+    """`submit --wait` in the background, once it has said it submitted (its Ctrl-C handler is set)."""
+    waiter = subprocess.Popen([binary, "submit", "--job", "waited", "--app", app_id, "--wait", PI],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli.env())
-    deadline = time.time() + 30
-    while time.time() < deadline and paused.call("GET", f"/ocean/spark/cluster/{paused.cluster}/app/waited-1")[0] != 200:
-        time.sleep(0.05)
+    assert waiter.stderr.readline() == f"submitted {app_id}\n"
+    return waiter
+
+
+def test_submit_wait_ends_1_when_the_app_is_killed(cli, binary):
+    waiter = start_waiting(cli, binary, "waited-1")
     cli.ok("kill", "waited-1")
     out, err = waiter.communicate(timeout=30)
     assert waiter.returncode == 1, err
@@ -142,14 +146,8 @@ def test_submit_wait_ends_1_when_the_app_is_killed(cli, paused, binary):
     assert dict((r[0], r[1:]) for r in table(out))["state"] == ["KILLED"]
 
 
-def test_ctrl_c_during_wait_says_the_app_keeps_running(cli, paused, binary):
-    import signal
-    import subprocess
-    waiter = subprocess.Popen([binary, "submit", "--job", "interrupted", "--app", "interrupted-1", "--wait", PI],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli.env())
-    deadline = time.time() + 30
-    while time.time() < deadline and paused.call("GET", f"/ocean/spark/cluster/{paused.cluster}/app/interrupted-1")[0] != 200:
-        time.sleep(0.05)
+def test_ctrl_c_during_wait_says_the_app_keeps_running(cli, binary):
+    waiter = start_waiting(cli, binary, "interrupted-1")
     waiter.send_signal(signal.SIGINT)
     out, err = waiter.communicate(timeout=30)
     assert waiter.returncode == 130, err
