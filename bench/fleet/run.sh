@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fleet benchmarks: cost comparison on every reference trace and the scheduling-pass timing.
 # Usage: bench/fleet/run.sh [BUILD_DIR] [OUT_DIR]
-#   BUILD_DIR defaults to build/fleet (needs targets fleet_cli and fleet_bench).
+#   BUILD_DIR defaults to build/fleet (needs targets sparkplane and fleet_bench).
 # Prints, per trace: the fractional and whole-node lower bounds, the repack estimate, each
 # policy's cost, sparkplane's ratios against the bounds and the baselines, and p99 pending; then the Google Benchmark
 # scheduling-pass times (one core).
@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="${1:-$root/build/fleet}"
 out="${2:-$(mktemp -d)}"
-cli="$build/src/fleet/fleet_cli"
+cli="$build/sparkplane"
 bench="$build/src/fleet/fleet_bench"
 data="${SPARKPLANE_SHARED_DATA:-$root/../shared/data}/fleet"
 seeds="${SEEDS:-1 2 3}"

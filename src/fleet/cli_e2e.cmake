@@ -1,4 +1,4 @@
-# Runs fleet_cli gen-trace and simulate --json --out; fails on a non-zero exit, a missing JSON
+# Runs `sparkplane fleet` gen-trace and simulate --json --out; fails on a non-zero exit, a missing JSON
 # key or a missing output file. Invoked by ctest with -DCLI=... -DWORK=...
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})

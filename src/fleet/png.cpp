@@ -1,5 +1,8 @@
 #include "fleet/png.hpp"
 
+#include "fleet/bitmap_font.hpp"
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -101,9 +104,15 @@ Result<std::string> Canvas::EncodePng() const {
   return out;
 }
 
-Canvas RenderLineChart(const std::vector<ChartSeries>& series, int width, int height) {
+// A tick value with as many decimals as its step needs.
+std::string TickLabel(double value, double step) {
+  int decimals = step >= 10 ? 0 : step >= 1 ? 1 : 2;
+  return fmt::format("{:.{}f}", value, decimals);
+}
+
+Canvas RenderLineChart(const std::vector<ChartSeries>& series, const ChartAxes& axes, int width, int height) {
   Canvas c(width, height, {255, 255, 255});
-  const int left = 50, right = width - 20, top = 30, bottom = height - 40;
+  const int left = 64, right = width - 20, top = 44, bottom = height - 40;
   double xmax = 0, ymax = 0;
   for (auto& s : series) {
     for (auto& [x, y] : s.points) {
@@ -115,17 +124,29 @@ Canvas RenderLineChart(const std::vector<ChartSeries>& series, int width, int he
   if (ymax <= 0) ymax = 1;
   ymax *= 1.05;
   Rgb grid{225, 225, 225}, axis{60, 60, 60};
-  for (int i = 1; i <= 4; ++i) {
+  for (int i = 0; i <= 4; ++i) {
     int y = bottom - (bottom - top) * i / 4;
-    c.Line(left, y, right, y, grid);
     int x = left + (right - left) * i / 4;
-    c.Line(x, top, x, bottom, grid);
+    if (i > 0) {
+      c.Line(left, y, right, y, grid);
+      c.Line(x, top, x, bottom, grid);
+    }
+    std::string y_label = TickLabel(ymax * i / 4, ymax / 4);
+    DrawText(c, left - 6 - TextWidth(y_label), y - kGlyphHeight / 2, y_label, axis);
+    std::string x_label = TickLabel(xmax * i / 4 / axes.x_divisor, xmax / 4 / axes.x_divisor);
+    DrawText(c, x - TextWidth(x_label) / 2, bottom + 6, x_label, axis);
   }
   c.Line(left, bottom, right, bottom, axis);
   c.Line(left, top, left, bottom, axis);
-  for (size_t k = 0; k < series.size(); ++k) {
-    auto& s = series[k];
-    c.Rect(left + 10 + static_cast<int>(k) * 30, 8, left + 30 + static_cast<int>(k) * 30, 18, s.color);
+  DrawText(c, (left + right - TextWidth(axes.x_title)) / 2, bottom + 22, axes.x_title, axis);
+  DrawText(c, 8, top - 16, axes.y_title, axis);
+  int legend_x = left + 100;
+  for (const auto& s : series) {
+    c.Rect(legend_x, 10, legend_x + 14, 18, s.color);
+    DrawText(c, legend_x + 20, 11, s.name, axis);
+    legend_x += 20 + TextWidth(s.name) + 18;
+  }
+  for (const auto& s : series) {
     int px = -1, py = -1;
     for (auto& [x, y] : s.points) {
       int X = left + static_cast<int>(std::lround((right - left) * (x / xmax)));

@@ -34,8 +34,14 @@ struct ChartSeries {
   std::vector<std::pair<double, double>> points;  // (x, y)
 };
 
-// Renders series as a line chart with axes, light grid and a colour key (no text rendering:
-// the key is a row of colour swatches in series order; the CSV carries the numbers).
-Canvas RenderLineChart(const std::vector<ChartSeries>& series, int width, int height);
+struct ChartAxes {
+  std::string x_title;     // e.g. "hours"
+  std::string y_title;     // e.g. "USD per hour"
+  double x_divisor = 1;    // tick labels show x / x_divisor (seconds → hours: 3600)
+};
+
+// Renders series as a line chart: axes with titles and four labelled ticks each, a light grid,
+// and a legend (a swatch and the series' name, in order) above the plot.
+Canvas RenderLineChart(const std::vector<ChartSeries>& series, const ChartAxes& axes, int width, int height);
 
 }  // namespace sparkplane::fleet

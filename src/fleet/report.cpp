@@ -149,7 +149,7 @@ Status WriteComparisonOutputs(const Comparison& c, const std::filesystem::path& 
     series.insert(series.begin(), std::move(bound));
   }
   if (auto st = WriteFileAtomic(dir / "timeseries.csv", csv); !st) return st;
-  auto png = RenderLineChart(series, 900, 400).EncodePng();
+  auto png = RenderLineChart(series, {"hours", "USD per hour", 3600}, 900, 400).EncodePng();
   if (!png) return tl::unexpected(png.error());
   return WriteFileAtomic(dir / "cost.png", *png);
 }
