@@ -34,7 +34,9 @@ export async function startServer() {
   if (!existsSync(binary)) throw new Error(`no sparkplane binary at ${binary}: build first or set SPARKPLANE_BIN`);
   const dataDir = mkdtempSync(join(tmpdir(), "sp-console-"));
   const log = openSync(join(dataDir, "server.log"), "w");
-  const proc = spawn(binary, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir], {
+  // The console's tests exercise the console, not the cluster: one local JVM per app, as the
+  // API suites do (tests/sparkplane_server.py); tests/standalone covers the standalone runtime.
+  const proc = spawn(binary, ["serve", "--listen", "127.0.0.1:0", "--data-dir", dataDir, "--runtime", "local"], {
     stdio: ["ignore", log, log],
   });
   const exited = new Promise((resolve) => proc.on("exit", resolve));
